@@ -1,0 +1,11 @@
+module github.com/kefuai/kefu
+
+go 1.26.8
+
+require (
+	github.com/go-ego/gse v0.80.3
+	github.com/kljensen/snowball v0.10.0
+	golang.org/x/text v0.44.0
+)
+
+require github.com/vcaesar/cedar v0.20.2 // indirect
