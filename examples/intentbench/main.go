@@ -1,0 +1,193 @@
+// Command intentbench trains a kefu intent model on labelled examples and
+// measures it on a test set: the accuracy benchmark researchers run and the
+// accuracy report operators hand to their customers.
+//
+//	go run ./examples/intentbench -train TRAIN.tsv -test TEST.tsv [-val VAL.tsv] \
+//	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-save model.bin]
+//
+// Files are UTF-8 lines "label<TAB>text". Validation examples (-val) only
+// tune the out-of-scope threshold; they are never trained on. With
+// -oos-label X, examples labelled X are out of scope: the model is trained
+// on the other examples, X-labelled training and validation examples tune
+// the threshold, in_scope_accuracy counts an in-scope test example right
+// only when predicted as its own label, and oos_recall is the share of
+// X-labelled test examples predicted out of scope. Without -oos-label,
+// accuracy is plain top-1 accuracy.
+//
+// With -json the last line printed is one JSON object with accuracy,
+// macro_f1, in_scope_accuracy and oos_recall (with -oos-label),
+// train_seconds, us_per_query (median single-goroutine latency over the
+// test set after a warm-up pass), n_train, n_test and n_labels.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kefuai/kefu/intent"
+)
+
+func main() {
+	var (
+		trainPath = flag.String("train", "", "training examples (label<TAB>text)")
+		testPath  = flag.String("test", "", "test examples (label<TAB>text)")
+		valPath   = flag.String("val", "", "validation examples for threshold tuning (optional)")
+		oosLabel  = flag.String("oos-label", "", "label of out-of-scope examples (optional)")
+		report    = flag.String("report", "", "write an HTML accuracy report to this file")
+		asJSON    = flag.Bool("json", false, "print one JSON object as the last line")
+		seed      = flag.Uint64("seed", 1, "training seed")
+		save      = flag.String("save", "", "save the trained model to this file")
+		quiet     = flag.Bool("quiet", false, "no progress bar")
+	)
+	flag.Parse()
+	if *trainPath == "" || *testPath == "" {
+		fmt.Fprintln(os.Stderr, "usage: intentbench -train TRAIN.tsv -test TEST.tsv [-val VAL.tsv] [-oos-label X] [-report out.html] [-json]")
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	train := mustRead(*trainPath)
+	test := mustRead(*testPath)
+	var val []intent.Example
+	if *valPath != "" {
+		val = mustRead(*valPath)
+	}
+
+	opts := &intent.Options{Seed: *seed, Validation: val, OutOfScope: *oosLabel}
+	if !*quiet {
+		opts.Progress = progressBar()
+	}
+	start := time.Now()
+	m, err := intent.Train(ctx, train, opts)
+	if err != nil {
+		fail(err)
+	}
+	trainSeconds := time.Since(start).Seconds()
+	if !*quiet {
+		fmt.Fprintln(os.Stderr)
+	}
+
+	var modelBytes int
+	var loadSeconds float64
+	{
+		var buf bytes.Buffer
+		if _, err := m.WriteTo(&buf); err != nil {
+			fail(err)
+		}
+		modelBytes = buf.Len()
+		if *save != "" {
+			if err := os.WriteFile(*save, buf.Bytes(), 0o644); err != nil {
+				fail(err)
+			}
+		}
+		t := time.Now()
+		if _, err := intent.Load(bytes.NewReader(buf.Bytes())); err != nil {
+			fail(err)
+		}
+		loadSeconds = time.Since(t).Seconds()
+	}
+
+	title := fmt.Sprintf("Intent accuracy: %s", *testPath)
+	rep := intent.Evaluate(m, test, intent.EvalOptions{OutOfScope: *oosLabel, Title: title})
+
+	// Latency: warm up, then time each query; report the median.
+	for _, e := range test {
+		m.Classify(e.Text)
+	}
+	lat := make([]float64, len(test))
+	for i, e := range test {
+		t := time.Now()
+		m.Classify(e.Text)
+		lat[i] = float64(time.Since(t).Nanoseconds()) / 1e3
+	}
+	slices.Sort(lat)
+	median := lat[len(lat)/2]
+	p99 := lat[len(lat)*99/100]
+
+	if err := rep.WriteText(os.Stdout); err != nil {
+		fail(err)
+	}
+	info := m.Info()
+	fmt.Printf("\ntrain %.2f s, %d in-scope examples, %d intents, %d features; threshold %.4f (%s)\n",
+		trainSeconds, info.Examples, info.Intents, info.Features, info.Threshold, info.ThresholdSource)
+	fmt.Printf("classify median %.1f µs, p99 %.1f µs per query (one goroutine); model %.1f MB, load %.3f s\n",
+		median, p99, float64(modelBytes)/1e6, loadSeconds)
+
+	if *report != "" {
+		f, err := os.Create(*report)
+		if err != nil {
+			fail(err)
+		}
+		if err := rep.WriteHTML(f); err != nil {
+			fail(err)
+		}
+		if err := f.Close(); err != nil {
+			fail(err)
+		}
+		fmt.Printf("report written to %s\n", *report)
+	}
+	if *asJSON {
+		out := map[string]any{
+			"accuracy":         rep.Accuracy,
+			"macro_f1":         rep.MacroF1,
+			"train_seconds":    trainSeconds,
+			"us_per_query":     median,
+			"us_per_query_p99": p99,
+			"n_train":          len(train),
+			"n_test":           len(test),
+			"n_labels":         info.Intents,
+			"threshold":        info.Threshold,
+			"threshold_source": info.ThresholdSource,
+			"model_bytes":      modelBytes,
+			"load_seconds":     loadSeconds,
+			"seed":             *seed,
+		}
+		if *oosLabel != "" {
+			out["in_scope_accuracy"] = rep.InScopeAccuracy
+			out["oos_recall"] = rep.OOSRecall
+			out["oos_precision"] = rep.OOSPrecision
+		}
+		b, _ := json.Marshal(out)
+		fmt.Println(string(b))
+	}
+}
+
+func mustRead(path string) []intent.Example {
+	ex, err := intent.ReadTSVFile(path)
+	if err != nil {
+		fail(err)
+	}
+	return ex
+}
+
+// progressBar returns a Progress callback drawing a bar on stderr.
+func progressBar() func(intent.Progress) {
+	last := time.Time{}
+	return func(p intent.Progress) {
+		if p.Done < p.Total && time.Since(last) < 100*time.Millisecond {
+			return
+		}
+		last = time.Now()
+		const width = 30
+		frac := 0.0
+		if p.Total > 0 {
+			frac = float64(p.Done) / float64(p.Total)
+		}
+		n := int(frac * width)
+		fmt.Fprintf(os.Stderr, "\r%-10s [%s%s] %3.0f%%", p.Stage, strings.Repeat("=", n), strings.Repeat(" ", width-n), 100*frac)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "intentbench:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,286 @@
+package intent
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+
+	"github.com/kefuai/kefu/internal/learn"
+	"github.com/kefuai/kefu/internal/text"
+)
+
+// The model file: a magic line, a format version, a length-prefixed JSON
+// header, the arrays of every view in little-endian order, and a CRC-32 of
+// everything before it.
+const (
+	magic         = "KEFU-INTENT\n"
+	formatVersion = 1
+	maxHeader     = 64 << 20
+)
+
+// ErrBadModel means a model file is not one, is truncated or corrupt, or
+// comes from an incompatible version.
+var ErrBadModel = errors.New("intent: not a valid model file")
+
+type fileHeader struct {
+	Intents   []string     `json:"intents"`
+	Threshold float32      `json:"threshold"`
+	ThrSource string       `json:"threshold_source"`
+	Info      Info         `json:"info"`
+	Rules     []Rule       `json:"rules,omitempty"`
+	Words     []string     `json:"words,omitempty"`
+	Synonyms  [][]string   `json:"synonyms,omitempty"`
+	NoStem    bool         `json:"no_stem,omitempty"`
+	Views     []viewHeader `json:"views"`
+}
+
+type viewHeader struct {
+	Features  text.FeatureConfig `json:"features"`
+	Columns   int                `json:"columns"`
+	Sublinear bool               `json:"sublinear"`
+	Hidden    int                `json:"hidden"`
+}
+
+// WriteTo writes the model to w in kefu's binary model format. It
+// implements io.WriterTo.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: w}
+	crc := crc32.NewIEEE()
+	bw := bufio.NewWriterSize(io.MultiWriter(cw, crc), 1<<16)
+	cfg := m.an.Config()
+	h := fileHeader{
+		Intents: m.intents, Threshold: m.threshold, ThrSource: m.thrSource, Info: m.info,
+		Words: cfg.Words, Synonyms: cfg.Synonyms, NoStem: cfg.NoStem,
+	}
+	for _, r := range m.rules {
+		h.Rules = append(h.Rules, r.Rule)
+	}
+	for _, v := range m.views {
+		h.Views = append(h.Views, viewHeader{Features: v.fc, Columns: v.voc.Size(), Sublinear: v.voc.Sublinear, Hidden: v.net.H})
+	}
+	hb, err := json.Marshal(h)
+	if err != nil {
+		return 0, err
+	}
+	bw.WriteString(magic)
+	writeU32(bw, formatVersion)
+	writeU32(bw, uint32(len(hb)))
+	bw.Write(hb)
+	for _, v := range m.views {
+		for _, x := range v.voc.Hashes() {
+			var b [8]byte
+			binary.LittleEndian.PutUint64(b[:], x)
+			bw.Write(b[:])
+		}
+		writeFloats(bw, v.voc.IDF())
+		writeFloats(bw, v.net.E)
+		writeFloats(bw, v.net.B1)
+		writeFloats(bw, v.net.W)
+		writeFloats(bw, v.net.B2)
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.n, err
+	}
+	var sum [4]byte
+	binary.LittleEndian.PutUint32(sum[:], crc.Sum32())
+	_, err = cw.Write(sum[:])
+	return cw.n, err
+}
+
+// Save writes the model to the named file, replacing it atomically.
+func (m *Model) Save(path string) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("intent: %w", err)
+	}
+	if _, err := m.WriteTo(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("intent: writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("intent: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("intent: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("intent: %w", err)
+	}
+	return nil
+}
+
+// LoadFile reads a model saved with Save.
+func LoadFile(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("intent: %w", err)
+	}
+	defer f.Close()
+	m, err := Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%s)", err, path)
+	}
+	return m, nil
+}
+
+// Load reads a model written by WriteTo. A file that is truncated, corrupt
+// or of another format yields an error wrapping ErrBadModel.
+func Load(r io.Reader) (*Model, error) {
+	crc := crc32.NewIEEE()
+	br := &crcReader{r: bufio.NewReaderSize(r, 1<<16), h: crc}
+	bad := func(msg string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrBadModel, fmt.Sprintf(msg, args...))
+	}
+	mg := make([]byte, len(magic))
+	if _, err := io.ReadFull(br, mg); err != nil || string(mg) != magic {
+		return nil, bad("missing magic")
+	}
+	ver, err := readU32(br)
+	if err != nil {
+		return nil, bad("truncated")
+	}
+	if ver != formatVersion {
+		return nil, bad("format version %d, this build reads %d", ver, formatVersion)
+	}
+	n, err := readU32(br)
+	if err != nil || n > maxHeader {
+		return nil, bad("header size")
+	}
+	hb := make([]byte, n)
+	if _, err := io.ReadFull(br, hb); err != nil {
+		return nil, bad("truncated header")
+	}
+	var h fileHeader
+	if err := json.Unmarshal(hb, &h); err != nil {
+		return nil, bad("header: %v", err)
+	}
+	k := len(h.Intents)
+	if k < 2 || len(h.Views) == 0 {
+		return nil, bad("header: %d intents, %d views", k, len(h.Views))
+	}
+	an, err := text.New(text.Config{Words: h.Words, Synonyms: h.Synonyms, NoStem: h.NoStem})
+	if err != nil {
+		return nil, fmt.Errorf("intent: %w", err)
+	}
+	rules, err := compileRules(h.Rules)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	m := &Model{intents: h.Intents, index: make(map[string]int, k), an: an, threshold: h.Threshold,
+		thrSource: h.ThrSource, rules: rules, info: h.Info}
+	for i, name := range h.Intents {
+		m.index[name] = i
+	}
+	for _, vh := range h.Views {
+		d, hid := vh.Columns, vh.Hidden
+		if d < 0 || d > 1<<26 || hid <= 0 || hid > 1<<14 || int64(d)*int64(hid) > 1<<31 || k > 1<<20 {
+			return nil, bad("view dimensions %d×%d×%d", d, hid, k)
+		}
+		hashes := make([]uint64, d)
+		for i := range hashes {
+			var b [8]byte
+			if _, err := io.ReadFull(br, b[:]); err != nil {
+				return nil, bad("truncated vocabulary")
+			}
+			hashes[i] = binary.LittleEndian.Uint64(b[:])
+		}
+		idf, err := readFloats(br, d)
+		if err != nil {
+			return nil, bad("truncated weights")
+		}
+		net := &learn.MLP{D: d, H: hid, K: k}
+		for _, dst := range []struct {
+			p *[]float32
+			n int
+		}{{&net.E, d * hid}, {&net.B1, hid}, {&net.W, hid * k}, {&net.B2, k}} {
+			if *dst.p, err = readFloats(br, dst.n); err != nil {
+				return nil, bad("truncated weights")
+			}
+		}
+		m.views = append(m.views, &view{fc: vh.Features, voc: learn.NewVocab(hashes, idf, vh.Sublinear), net: net})
+	}
+	want := crc.Sum32()
+	var sum [4]byte
+	if _, err := io.ReadFull(br.r, sum[:]); err != nil {
+		return nil, bad("missing checksum")
+	}
+	if binary.LittleEndian.Uint32(sum[:]) != want {
+		return nil, bad("checksum mismatch")
+	}
+	return m, nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+type crcReader struct {
+	r *bufio.Reader
+	h hash.Hash32
+}
+
+func (c *crcReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.h.Write(p[:n])
+	return n, err
+}
+
+func writeU32(w io.Writer, v uint32) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], v)
+	w.Write(b[:])
+}
+
+func readU32(r io.Reader) (uint32, error) {
+	var b [4]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return 0, err
+	}
+	return binary.LittleEndian.Uint32(b[:]), nil
+}
+
+func writeFloats(w io.Writer, xs []float32) {
+	var buf [4096]byte
+	for len(xs) > 0 {
+		n := min(len(xs), len(buf)/4)
+		for i, x := range xs[:n] {
+			binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(x))
+		}
+		w.Write(buf[:4*n])
+		xs = xs[n:]
+	}
+}
+
+func readFloats(r io.Reader, n int) ([]float32, error) {
+	out := make([]float32, 0, min(n, 1<<20))
+	var buf [4096]byte
+	for len(out) < n {
+		m := min(n-len(out), len(buf)/4)
+		if _, err := io.ReadFull(r, buf[:4*m]); err != nil {
+			return nil, err
+		}
+		for i := range m {
+			out = append(out, math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:])))
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,156 @@
+package intent
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strings"
+)
+
+// WriteHTML writes the report as one self-contained HTML page (no external
+// files, scripts or fonts): headline figures, per-intent scores, the most
+// frequent confusions, a confusion-matrix heat map and sample mistakes. It
+// is the accuracy report an operator hands to a customer.
+func (r *Report) WriteHTML(w io.Writer) error {
+	scores := slices.Clone(r.Intents)
+	slices.SortStableFunc(scores, func(a, b LabelScore) int {
+		return cmpFloat(a.F1, b.F1)
+	})
+	mean, sd := meanSD(r.FoldAccuracy)
+	data := map[string]any{
+		"R":          r,
+		"Title":      cmpStr(r.Title, "Intent accuracy report"),
+		"Scores":     scores,
+		"Confusions": r.TopConfusions(20),
+		"Heatmap":    template.HTML(r.heatmapSVG()),
+		"FoldMean":   mean,
+		"FoldSD":     sd,
+		"Errors":     r.Errors[:min(len(r.Errors), 50)],
+	}
+	return reportTmpl.Execute(w, data)
+}
+
+func cmpStr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// heatmapSVG draws the confusion matrix, each row normalized by its gold
+// count, as an SVG heat map. Cell titles give the exact counts.
+func (r *Report) heatmapSVG() string {
+	n := len(r.Labels)
+	if n == 0 {
+		return ""
+	}
+	cell := 12.0
+	if n > 60 {
+		cell = math.Max(3, 720/float64(n))
+	}
+	label := 0.0
+	for _, l := range r.Labels {
+		label = math.Max(label, float64(len([]rune(l))))
+	}
+	margin := math.Min(label*6.5+10, 220)
+	showLabels := cell >= 8
+	if !showLabels {
+		margin = 10
+	}
+	size := margin + cell*float64(n)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="%.0f" role="img" aria-label="confusion matrix">`,
+		size+4, size+4, math.Min(cell-2, 11))
+	fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#f7f7f7"/>`, margin, margin, cell*float64(n), cell*float64(n))
+	for i, row := range r.Confusion {
+		total := 0
+		for _, c := range row {
+			total += c
+		}
+		for j, c := range row {
+			if c == 0 || total == 0 {
+				continue
+			}
+			f := float64(c) / float64(total)
+			color := heatColor(f, i == j)
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s → %s: %d of %d</title></rect>`,
+				margin+cell*float64(j), margin+cell*float64(i), cell, cell, color,
+				template.HTMLEscapeString(r.Labels[i]), template.HTMLEscapeString(r.Labels[j]), c, total)
+		}
+		if showLabels {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`, margin-3, margin+cell*float64(i)+cell-2,
+				template.HTMLEscapeString(r.Labels[i]))
+			fmt.Fprintf(&b, `<text transform="translate(%.1f,%.1f) rotate(-90)" text-anchor="start">%s</text>`,
+				margin+cell*float64(i)+cell-2, margin-3, template.HTMLEscapeString(r.Labels[i]))
+		}
+	}
+	b.WriteString(`</svg>`)
+	return b.String()
+}
+
+// heatColor maps a share to a colour: blue shades on the diagonal (right),
+// red shades off it (confusions).
+func heatColor(f float64, diag bool) string {
+	f = math.Sqrt(f) // make small confusions visible
+	if diag {
+		return fmt.Sprintf("rgb(%d,%d,%d)", int(235-200*f), int(240-140*f), 255)
+	}
+	return fmt.Sprintf("rgb(255,%d,%d)", int(235-200*f), int(225-200*f))
+}
+
+var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"pct": func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
+	"f3":  func(x float64) string { return fmt.Sprintf("%.3f", x) },
+	"bar": func(x float64) template.CSS { return template.CSS(fmt.Sprintf("width:%.1f%%", 100*x)) },
+}).Parse(`<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+body{font-family:-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.3em}
+.meta{color:#666} .cards{display:flex;flex-wrap:wrap;gap:1em;margin:1.5em 0}
+.card{background:#f4f7fb;border-radius:8px;padding:1em 1.4em;min-width:150px}
+.card b{display:block;font-size:1.8em;color:#1f5fa8} .card span{color:#555;font-size:.9em}
+table{border-collapse:collapse;width:100%;font-size:.92em} th,td{padding:.3em .6em;text-align:left;border-bottom:1px solid #eee}
+td.n{text-align:right;font-variant-numeric:tabular-nums} .barbox{background:#eee;width:120px;height:.7em;border-radius:3px}
+.barbox i{display:block;height:100%;background:#4a8fd8;border-radius:3px} .low i{background:#d8644a}
+.scroll{overflow:auto;max-height:900px;border:1px solid #eee}
+</style></head><body>
+<h1>{{.Title}}</h1>
+<p class="meta">Generated {{.R.Generated.Format "2006-01-02 15:04 MST"}} · {{.R.Examples}} examples{{if .R.OutOfScope}} ({{.R.InScope}} in scope, {{.R.OOS}} out of scope){{end}}{{if .R.Folds}} · {{.R.Folds}}-fold cross-validation{{end}}</p>
+<div class="cards">
+<div class="card"><b>{{pct .R.Accuracy}}</b><span>accuracy</span></div>
+<div class="card"><b>{{pct .R.MacroF1}}</b><span>macro-F1</span></div>
+{{if .R.OutOfScope}}<div class="card"><b>{{pct .R.InScopeAccuracy}}</b><span>in-scope accuracy</span></div>
+<div class="card"><b>{{pct .R.OOSRecall}}</b><span>out-of-scope recall</span></div>
+<div class="card"><b>{{pct .R.OOSPrecision}}</b><span>out-of-scope precision</span></div>{{end}}
+{{if .R.Folds}}<div class="card"><b>±{{pct .FoldSD}}</b><span>std. dev. over folds (mean {{pct .FoldMean}})</span></div>{{end}}
+</div>
+<h2>Per intent (weakest first)</h2>
+<table><tr><th>intent</th><th>F1</th><th></th><th>precision</th><th>recall</th><th>support</th></tr>
+{{range .Scores}}<tr><td>{{.Intent}}</td><td class="n">{{f3 .F1}}</td><td><div class="barbox{{if lt .F1 0.8}} low{{end}}"><i style="{{bar .F1}}"></i></div></td><td class="n">{{f3 .Precision}}</td><td class="n">{{f3 .Recall}}</td><td class="n">{{.Support}}</td></tr>
+{{end}}</table>
+{{if .Confusions}}<h2>Most frequent confusions</h2>
+<table><tr><th>gold intent</th><th>predicted as</th><th>count</th></tr>
+{{range .Confusions}}<tr><td>{{.Gold}}</td><td>{{.Predicted}}</td><td class="n">{{.Count}}</td></tr>{{end}}</table>{{end}}
+<h2>Confusion matrix</h2>
+<p class="meta">Rows are the true intents, columns the predictions; each row is scaled by its number of examples. Blue: right; red: confusions. Hover a cell for its count.</p>
+<div class="scroll">{{.Heatmap}}</div>
+{{if .Errors}}<h2>Sample mistakes</h2>
+<table><tr><th>text</th><th>gold</th><th>predicted</th><th>confidence</th></tr>
+{{range .Errors}}<tr><td>{{.Text}}</td><td>{{.Gold}}</td><td>{{.Predicted}}</td><td class="n">{{f3 .Confidence}}</td></tr>{{end}}</table>{{end}}
+</body></html>
+`))

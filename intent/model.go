@@ -1,0 +1,475 @@
+package intent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/kefuai/kefu/internal/learn"
+	"github.com/kefuai/kefu/internal/text"
+)
+
+// Errors returned by Train.
+var (
+	// ErrNoExamples means Train was given no in-scope examples.
+	ErrNoExamples = errors.New("intent: no training examples")
+	// ErrOneIntent means the examples name fewer than two intents, so
+	// there is nothing to tell apart.
+	ErrOneIntent = errors.New("intent: training needs examples of at least two intents")
+)
+
+// ExampleError reports an unusable training or validation example.
+type ExampleError struct {
+	// Set is "training" or "validation"; Index is the example's position.
+	Set   string
+	Index int
+	// Msg says what is wrong.
+	Msg string
+}
+
+// Error implements error.
+func (e *ExampleError) Error() string {
+	return fmt.Sprintf("intent: %s example %d: %s", e.Set, e.Index, e.Msg)
+}
+
+// MaxInputBytes bounds the text a Model looks at: longer input is cut at a
+// character boundary, so classification takes bounded time whatever
+// arrives. The intent of a customer message is in its first sentences.
+const MaxInputBytes = 4096
+
+// Options configures Train. The zero value (or a nil *Options) trains with
+// defaults that work across datasets; most fields exist for operators who
+// know their data.
+type Options struct {
+	// Seed makes training deterministic: equal examples, options and Seed
+	// give a model with identical predictions.
+	Seed uint64
+
+	// Validation examples tune the out-of-scope threshold. They are never
+	// trained on.
+	Validation []Example
+	// OutOfScope is the label that marks out-of-scope examples. Training
+	// examples with this label are not trained on; they join the
+	// validation examples in tuning the threshold.
+	OutOfScope string
+	// Threshold, when positive, fixes the confidence below which a text is
+	// out of scope, and no tuning happens. A negative value disables
+	// out-of-scope detection.
+	Threshold float64
+
+	// Rules are operator rules; they take precedence over the model.
+	Rules []Rule
+
+	// Words are operator vocabulary that must stay one token ("花呗",
+	// "iPhone 15"); Synonyms are groups of interchangeable words, each
+	// read as its group's first member.
+	Words    []string
+	Synonyms [][]string
+
+	// Progress, when set, receives training progress. Calls never overlap.
+	Progress func(Progress)
+	// Workers bounds the goroutines training uses (default GOMAXPROCS).
+	// Results do not depend on it.
+	Workers int
+
+	// Hidden is the hidden-layer width of each network (default 256).
+	Hidden int
+	// Epochs fixes the passes over the data; by default small training
+	// sets get more passes so that every model sees enough updates.
+	Epochs int
+}
+
+// Progress describes how far training has come.
+type Progress struct {
+	// Stage names the step: "features", "train", "calibrate".
+	Stage string
+	// Done of Total units of work are finished.
+	Done, Total int
+}
+
+// Score is an intent with its confidence.
+type Score struct {
+	Intent     string  `json:"intent"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Result is the outcome of classifying one text.
+type Result struct {
+	// Intent is the best intent, or "" when the text is out of scope.
+	Intent string `json:"intent"`
+	// Confidence in [0, 1] is the model's probability for the best intent
+	// (1 for a rule match, 0 for empty input).
+	Confidence float64 `json:"confidence"`
+	// OutOfScope is true when no known intent fits: the confidence is below
+	// the threshold, or the text is empty.
+	OutOfScope bool `json:"out_of_scope"`
+	// Ranked lists the best intents in decreasing confidence, including
+	// the best one even when it is out of scope, so callers can offer
+	// "did you mean…" choices.
+	Ranked []Score `json:"ranked,omitempty"`
+	// Rule is the name of the operator rule that decided, if any.
+	Rule string `json:"rule,omitempty"`
+}
+
+// Model is a trained intent classifier. It is immutable and safe for
+// concurrent use; retraining builds a new Model, which callers swap in
+// (for example with atomic.Pointer).
+type Model struct {
+	intents   []string
+	index     map[string]int
+	an        *text.Analyzer
+	views     []*view
+	threshold float32
+	thrSource string
+	rules     []*rule
+	info      Info
+	scratch   sync.Pool
+}
+
+// Info describes how a Model was trained.
+type Info struct {
+	// Intents is the number of intents, Examples the in-scope examples
+	// trained on.
+	Intents  int `json:"intents"`
+	Examples int `json:"examples"`
+	// Threshold is the out-of-scope threshold and ThresholdSource where it
+	// came from: "fixed", "validation", "default" or "disabled".
+	Threshold       float64 `json:"threshold"`
+	ThresholdSource string  `json:"threshold_source"`
+	// Seed is the training seed.
+	Seed uint64 `json:"seed"`
+	// Features is the total number of feature columns over all views.
+	Features int `json:"features"`
+}
+
+// view is one feature view with its network.
+type view struct {
+	fc  text.FeatureConfig
+	voc *learn.Vocab
+	net *learn.MLP
+}
+
+// defaultViews are the feature views an ensemble is built from: words
+// with their neighbours, name classes and single Chinese characters; and
+// character n-grams. Networks over different views make different
+// mistakes, so their average is better than either.
+var defaultViews = []text.FeatureConfig{
+	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
+	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3},
+}
+
+// Network settings that work across datasets.
+const (
+	defaultHidden    = 256
+	defaultLR        = 0.2
+	defaultDropout   = 0.2
+	defaultInDropout = 0.25
+	defaultSmoothing = 0.1
+	// minUpdates is the least number of SGD steps a network gets, so that
+	// small training sets are not under-trained.
+	minUpdates   = 20000
+	minEpochs    = 8
+	maxEpochs    = 200
+	defaultTopN  = 5
+	maxRuleCount = 10000
+)
+
+// Train builds a Model from labelled examples.
+func Train(ctx context.Context, examples []Example, opts *Options) (*Model, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	an, err := text.New(text.Config{Words: o.Words, Synonyms: o.Synonyms})
+	if err != nil {
+		return nil, fmt.Errorf("intent: %w", err)
+	}
+	rules, err := compileRules(o.Rules)
+	if err != nil {
+		return nil, err
+	}
+
+	// Split training examples into in-scope ones and out-of-scope ones.
+	var in, oos []Example
+	for i, e := range examples {
+		if strings.TrimSpace(e.Intent) == "" {
+			return nil, &ExampleError{Set: "training", Index: i, Msg: "empty intent"}
+		}
+		if !utf8.ValidString(e.Intent) {
+			return nil, &ExampleError{Set: "training", Index: i, Msg: "intent is not valid UTF-8"}
+		}
+		if o.OutOfScope != "" && e.Intent == o.OutOfScope {
+			oos = append(oos, e)
+			continue
+		}
+		in = append(in, e)
+	}
+	if len(in) == 0 {
+		return nil, ErrNoExamples
+	}
+	m := &Model{an: an, index: make(map[string]int), rules: rules}
+	y := make([]int32, len(in))
+	for i, e := range in {
+		k, ok := m.index[e.Intent]
+		if !ok {
+			k = len(m.intents)
+			m.index[e.Intent] = k
+			m.intents = append(m.intents, e.Intent)
+		}
+		y[i] = int32(k)
+	}
+	if len(m.intents) < 2 {
+		return nil, ErrOneIntent
+	}
+	for i, e := range o.Validation {
+		if strings.TrimSpace(e.Intent) == "" {
+			return nil, &ExampleError{Set: "validation", Index: i, Msg: "empty intent"}
+		}
+	}
+
+	report := func(Progress) {}
+	if o.Progress != nil {
+		var mu sync.Mutex
+		report = func(p Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			o.Progress(p)
+		}
+	}
+
+	// Analyze once; every view reads the same tokens.
+	toks := make([][]text.Token, len(in))
+	for i, e := range in {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			report(Progress{Stage: "features", Done: i, Total: len(in)})
+		}
+		toks[i] = an.Analyze(clip(e.Text))
+	}
+	report(Progress{Stage: "features", Done: len(in), Total: len(in)})
+
+	hidden := o.Hidden
+	if hidden <= 0 {
+		hidden = defaultHidden
+	}
+	epochs := o.Epochs
+	if epochs <= 0 {
+		epochs = (minUpdates + len(in) - 1) / len(in)
+		epochs = min(max(epochs, minEpochs), maxEpochs)
+	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	m.views = make([]*view, len(defaultViews))
+	var (
+		wg       sync.WaitGroup
+		errs     = make([]error, len(defaultViews))
+		sem      = make(chan struct{}, workers)
+		progMu   sync.Mutex
+		epochsIn = make([]int, len(defaultViews))
+	)
+	for vi, fc := range defaultViews {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			docs := make([][]text.Feature, len(toks))
+			for i, t := range toks {
+				docs[i] = fc.AppendFeatures(nil, t)
+			}
+			voc := learn.BuildVocab(docs, 1)
+			X := make([]learn.Vector, len(docs))
+			for i, d := range docs {
+				X[i] = voc.Vectorize(learn.Vector{}, d)
+			}
+			net, err := learn.TrainMLP(ctx, X, y, len(m.intents), voc.Size(), learn.MLPConfig{
+				Hidden: hidden, Epochs: epochs, LR: defaultLR, Dropout: defaultDropout,
+				InputDropout: defaultInDropout, Smoothing: defaultSmoothing,
+				Seed: o.Seed*1000003 + uint64(vi),
+				Progress: func(done, _ int) {
+					progMu.Lock()
+					epochsIn[vi] = done
+					sum := 0
+					for _, d := range epochsIn {
+						sum += d
+					}
+					progMu.Unlock()
+					report(Progress{Stage: "train", Done: sum, Total: epochs * len(defaultViews)})
+				},
+			})
+			if err != nil {
+				errs[vi] = err
+				return
+			}
+			m.views[vi] = &view{fc: fc, voc: voc, net: net}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, v := range m.views {
+		m.info.Features += v.voc.Size()
+	}
+
+	// The out-of-scope threshold.
+	switch {
+	case o.Threshold < 0:
+		m.threshold, m.thrSource = 0, "disabled"
+	case o.Threshold > 0:
+		m.threshold, m.thrSource = float32(min(o.Threshold, 1)), "fixed"
+	default:
+		report(Progress{Stage: "calibrate", Done: 0, Total: 1})
+		val := o.Validation
+		val = append(val[:len(val):len(val)], oos...)
+		m.threshold, m.thrSource = m.tuneThreshold(val, o.OutOfScope)
+		report(Progress{Stage: "calibrate", Done: 1, Total: 1})
+	}
+	m.info = Info{
+		Intents: len(m.intents), Examples: len(in), Threshold: float64(m.threshold),
+		ThresholdSource: m.thrSource, Seed: o.Seed, Features: m.info.Features,
+	}
+	return m, nil
+}
+
+// clip cuts s to at most MaxInputBytes at a character boundary.
+func clip(s string) string {
+	if len(s) <= MaxInputBytes {
+		return s
+	}
+	i := MaxInputBytes
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
+// scratch holds per-call buffers.
+type scratch struct {
+	toks  []text.Token
+	feats []text.Feature
+	vec   learn.Vector
+	h     []float32
+	p     []float32
+	sum   []float32
+}
+
+func (m *Model) getScratch() *scratch {
+	if s, ok := m.scratch.Get().(*scratch); ok {
+		return s
+	}
+	h := 0
+	for _, v := range m.views {
+		h = max(h, v.net.H)
+	}
+	k := len(m.intents)
+	return &scratch{h: make([]float32, h), p: make([]float32, k), sum: make([]float32, k)}
+}
+
+// probs fills s.sum with the ensemble's class probabilities for text.
+// It reports false when the text has no content to classify.
+func (m *Model) probs(s *scratch, txt string) bool {
+	s.toks = m.an.AppendTokens(s.toks[:0], clip(txt))
+	if len(s.toks) == 0 {
+		return false
+	}
+	clear(s.sum)
+	w := 1 / float32(len(m.views))
+	for _, v := range m.views {
+		s.feats = v.fc.AppendFeatures(s.feats[:0], s.toks)
+		s.vec = v.voc.Vectorize(s.vec, s.feats)
+		p := v.net.Probs(s.vec, s.h, s.p)
+		for k, x := range p {
+			s.sum[k] += w * x
+		}
+	}
+	return true
+}
+
+// Classify returns the intent of text with the five best intents ranked.
+func (m *Model) Classify(txt string) Result {
+	return m.ClassifyTop(txt, defaultTopN)
+}
+
+// ClassifyTop is Classify with the n best intents in Result.Ranked.
+func (m *Model) ClassifyTop(txt string, n int) Result {
+	if r, ok := m.matchRules(txt); ok {
+		return r
+	}
+	s := m.getScratch()
+	defer m.scratch.Put(s)
+	if !m.probs(s, txt) {
+		return Result{OutOfScope: true}
+	}
+	ranked := topN(s.sum, n, m.intents)
+	res := Result{Ranked: ranked}
+	if len(ranked) > 0 {
+		res.Confidence = ranked[0].Confidence
+		if float32(res.Confidence) >= m.threshold {
+			res.Intent = ranked[0].Intent
+		} else {
+			res.OutOfScope = true
+		}
+	}
+	return res
+}
+
+// topN returns the n highest-scoring intents in decreasing order; ties go
+// to the intent seen first in training.
+func topN(p []float32, n int, names []string) []Score {
+	n = min(n, len(p))
+	if n <= 0 {
+		return nil
+	}
+	idx := make([]int, 0, n+1)
+	for k, x := range p {
+		if len(idx) == n && x <= p[idx[n-1]] {
+			continue
+		}
+		pos := len(idx)
+		for pos > 0 && x > p[idx[pos-1]] {
+			pos--
+		}
+		idx = slices.Insert(idx, pos, k)
+		if len(idx) > n {
+			idx = idx[:n]
+		}
+	}
+	out := make([]Score, len(idx))
+	for i, k := range idx {
+		out[i] = Score{Intent: names[k], Confidence: float64(p[k])}
+	}
+	return out
+}
+
+// Intents returns the intents the model knows, in training order.
+func (m *Model) Intents() []string { return slices.Clone(m.intents) }
+
+// Info describes how the model was trained.
+func (m *Model) Info() Info { return m.info }
+
+// Threshold returns the confidence below which a text is out of scope.
+func (m *Model) Threshold() float64 { return float64(m.threshold) }
+
+// WithThreshold returns a model that shares m's networks but uses
+// threshold t (0 disables out-of-scope detection).
+func (m *Model) WithThreshold(t float64) *Model {
+	c := &Model{intents: m.intents, index: m.index, an: m.an, views: m.views, rules: m.rules, info: m.info}
+	c.threshold = float32(min(max(t, 0), 1))
+	c.thrSource = "fixed"
+	if t <= 0 {
+		c.thrSource = "disabled"
+	}
+	c.info.Threshold, c.info.ThresholdSource = float64(c.threshold), c.thrSource
+	return c
+}

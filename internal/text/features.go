@@ -1,0 +1,239 @@
+package text
+
+import (
+	"unicode/utf8"
+)
+
+// Feature is one hashed feature of a text with its raw count.
+type Feature struct {
+	// Hash identifies the feature; equal features always hash equally,
+	// across processes and versions of a saved model.
+	Hash uint64
+	// Count is how often the feature occurs in the text.
+	Count float32
+}
+
+// FeatureConfig selects the features a Featurizer extracts. The zero value
+// extracts nothing; DefaultFeatures is what kefu's classifiers use.
+type FeatureConfig struct {
+	// Words adds each token's Term (punctuation excluded).
+	Words bool
+	// Bigrams adds pairs of adjacent terms.
+	Bigrams bool
+	// CharMin and CharMax bound the character n-grams taken inside each
+	// non-Han word, with '<' and '>' marking its ends (0 disables).
+	CharMin, CharMax int
+	// HanMin and HanMax bound the character n-grams taken over each run of
+	// adjacent Han words (0 disables). They let a model match words the
+	// segmenter cut differently.
+	HanMin, HanMax int
+	// Tags adds a feature for the part-of-speech class of Chinese names,
+	// places, organizations, times and numbers, and uses that class in
+	// place of the word in bigrams, so that a model that saw "北京天气"
+	// also recognizes "杭州天气".
+	Tags bool
+}
+
+// DefaultFeatures is the feature set kefu's classifiers use by default.
+var DefaultFeatures = FeatureConfig{
+	Words: true, Bigrams: true,
+	CharMin: 2, CharMax: 5,
+	HanMin: 1, HanMax: 3,
+	Tags: true,
+}
+
+// Feature namespaces keep different kinds of features with equal text apart.
+const (
+	nsWord   = 'w'
+	nsBigram = 'b'
+	nsChar   = 'c'
+	nsHan    = 'h'
+	nsTag    = 't'
+)
+
+// classOf returns the class that stands in for a token in bigrams and tag
+// features, or "" when the token stands for itself.
+func classOf(t *Token) string {
+	switch t.Kind {
+	case Number:
+		return "#num"
+	case Han:
+		switch t.Tag {
+		case "ns", "nsf":
+			return "#place"
+		case "nr", "nrf", "nrfg", "nrt":
+			return "#person"
+		case "nt":
+			return "#org"
+		case "t", "tg":
+			return "#time"
+		case "m", "mq":
+			return "#numeral"
+		case "nz":
+			return "#name"
+		}
+	}
+	return ""
+}
+
+// AppendFeatures appends the features of toks selected by cfg to dst and
+// returns it. Counts of repeated features are merged.
+func (cfg FeatureConfig) AppendFeatures(dst []Feature, toks []Token) []Feature {
+	start := len(dst)
+	add := func(h uint64) {
+		dst = append(dst, Feature{Hash: h, Count: 1})
+	}
+	prev := "<s>"
+	for i := range toks {
+		t := &toks[i]
+		if t.Kind == Punct {
+			prev = "<p>"
+			continue
+		}
+		cls := ""
+		if cfg.Tags {
+			cls = classOf(t)
+		}
+		if cfg.Words {
+			add(hashStr(nsWord, t.Term))
+		}
+		if cls != "" {
+			add(hashStr(nsTag, cls))
+		}
+		cur := t.Term
+		if cls != "" {
+			cur = cls
+		}
+		if cfg.Bigrams {
+			add(hash2(nsBigram, prev, cur))
+		}
+		prev = cur
+		if cfg.CharMax > 0 && t.Kind == Word {
+			dst = appendCharGrams(dst, t.Text, cfg.CharMin, cfg.CharMax)
+		}
+	}
+	if cfg.Bigrams && len(toks) > 0 && prev != "<p>" {
+		add(hash2(nsBigram, prev, "</s>"))
+	}
+	if cfg.HanMax > 0 {
+		// Han runs: maximal sequences of adjacent Han tokens.
+		for i := 0; i < len(toks); {
+			if toks[i].Kind != Han {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(toks) && toks[j].Kind == Han && toks[j].Start == toks[j-1].End {
+				j++
+			}
+			dst = appendHanGrams(dst, toks[i:j], cfg.HanMin, cfg.HanMax)
+			i = j
+		}
+	}
+	return mergeFeatures(dst, start)
+}
+
+// appendCharGrams appends character n-grams of "<w>".
+func appendCharGrams(dst []Feature, w string, lo, hi int) []Feature {
+	var buf [64]int // rune start offsets in "<"+w+">"
+	marked := "<" + w + ">"
+	offs := buf[:0]
+	for i := range marked {
+		offs = append(offs, i)
+	}
+	n := len(offs)
+	offs = append(offs, len(marked))
+	for size := lo; size <= hi; size++ {
+		if size > n {
+			break
+		}
+		for i := 0; i+size <= n; i++ {
+			dst = append(dst, Feature{Hash: hashStr(nsChar, marked[offs[i]:offs[i+size]]), Count: 1})
+		}
+	}
+	return dst
+}
+
+// appendHanGrams appends character n-grams over the concatenated text of a
+// run of Han tokens.
+func appendHanGrams(dst []Feature, run []Token, lo, hi int) []Feature {
+	var rs [128]string
+	chars := rs[:0]
+	for i := range run {
+		w := run[i].Text
+		for j := 0; j < len(w); {
+			_, size := utf8.DecodeRuneInString(w[j:])
+			chars = append(chars, w[j:j+size])
+			j += size
+		}
+	}
+	for size := lo; size <= hi; size++ {
+		for i := 0; i+size <= len(chars); i++ {
+			h := uint64(fnvOffset)
+			h = fnvByte(h, nsHan)
+			for _, c := range chars[i : i+size] {
+				h = fnvString(h, c)
+			}
+			dst = append(dst, Feature{Hash: h, Count: 1})
+		}
+	}
+	return dst
+}
+
+// mergeFeatures sums the counts of equal hashes in dst[start:], keeping the
+// first occurrence order.
+func mergeFeatures(dst []Feature, start int) []Feature {
+	fs := dst[start:]
+	if len(fs) < 2 {
+		return dst
+	}
+	if len(fs) <= 32 {
+		out := fs[:0]
+	outer:
+		for _, f := range fs {
+			for k := range out {
+				if out[k].Hash == f.Hash {
+					out[k].Count += f.Count
+					continue outer
+				}
+			}
+			out = append(out, f)
+		}
+		return dst[:start+len(out)]
+	}
+	seen := make(map[uint64]int, len(fs))
+	out := fs[:0]
+	for _, f := range fs {
+		if k, ok := seen[f.Hash]; ok {
+			out[k].Count += f.Count
+			continue
+		}
+		seen[f.Hash] = len(out)
+		out = append(out, f)
+	}
+	return dst[:start+len(out)]
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
+
+func fnvString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+func hashStr(ns byte, s string) uint64 {
+	return fnvString(fnvByte(fnvOffset, ns), s)
+}
+
+func hash2(ns byte, a, b string) uint64 {
+	h := fnvString(fnvByte(fnvOffset, ns), a)
+	h = fnvByte(h, 0)
+	return fnvString(h, b)
+}
