@@ -117,8 +117,8 @@ func aloneChar(n string) (rune, bool) {
 // isParticle reports a sentence-final particle that adds tone, not meaning.
 func isParticle(r rune) bool { return strings.ContainsRune("吧呀啊呢哦嘛了啦哈噢喔", r) }
 
-// compact removes spaces, punctuation and symbols, and final particles,
-// so that "好的！" and "好的吧" both read "好的".
+// compact removes spaces, punctuation and symbols, so that "好的！" reads
+// "好的".
 func compact(n string) string {
 	var b strings.Builder
 	for _, r := range n {
@@ -127,7 +127,11 @@ func compact(n string) string {
 		}
 		b.WriteRune(r)
 	}
-	c := b.String()
+	return b.String()
+}
+
+// trimParticles removes final particles: "算了吧" reads "算了".
+func trimParticles(c string) string {
 	for c != "" {
 		r, size := utf8.DecodeLastRuneInString(c)
 		if !isParticle(r) || size == len(c) {

@@ -341,12 +341,14 @@ func (e *Engine) advance(ctx context.Context, s *Session, in Input) ([]Action, e
 
 func (t *turn) run() error {
 	s, in := t.s, t.in
-	confirming := t.f != nil && s.Confirming
+	// While a yes or a no is awaited, "算了" and "不用了" answer it.
+	yesNo := t.f != nil && (s.Confirming || s.Pending != "" && t.f.slots[s.Pending].typ == SlotYesNo) &&
+		Confirmation(in.Text) != Unsure
 	switch {
 	case t.command(t.e.globals.HumanIntents, t.e.globals.HumanPhrases, true):
 		t.handoff(ReasonRequested, t.msgs().Handoff)
 		return nil
-	case t.f != nil && !(confirming && Confirmation(in.Text) != Unsure) &&
+	case t.f != nil && !yesNo &&
 		t.command(t.e.globals.CancelIntents, t.e.globals.CancelPhrases, false):
 		t.say(t.f.msgs.Cancelled)
 		t.end(ReasonCancelled)
@@ -715,8 +717,9 @@ func (t *turn) command(intents, phrases []string, inside bool) bool {
 	if t.norm == "" {
 		return false
 	}
+	bare := trimParticles(t.norm)
 	for _, p := range phrases {
-		if t.norm == p || inside && utf8.RuneCountInString(p) >= 3 && strings.Contains(t.norm, p) {
+		if t.norm == p || bare == p || inside && utf8.RuneCountInString(p) >= 3 && strings.Contains(t.norm, p) {
 			return true
 		}
 	}

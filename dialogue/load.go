@@ -55,6 +55,12 @@ func ParseFlow(name string, data []byte) (f *Flow, err error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) || slices.ContainsFunc(te.Errors, func(m string) bool { return strings.Contains(m, "already defined") }) {
+			// The decoder stopped: the flow is incomplete, and checking
+			// it would only report the consequences.
+			return fail(yamlProblems(err)...)
+		}
 		probs = append(probs, yamlProblems(err)...)
 	}
 	idx := map[string]Pos{}
