@@ -216,3 +216,25 @@ func TestGrainString(t *testing.T) {
 	assert.Equal(t, "day", GrainDay.String())
 	assert.Equal(t, "Grain(9)", Grain(9).String())
 }
+
+func BenchmarkFindWhen(b *testing.B) {
+	s := "麻烦下周一下午3点半来取件，谢谢"
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := FindWhen(s, refNow); !ok {
+			b.Fatal("no date")
+		}
+	}
+}
+
+func BenchmarkFindAmount(b *testing.B) {
+	s := "这件衣服两千五百块，能退多少钱"
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := FindAmount(s); !ok {
+			b.Fatal("no amount")
+		}
+	}
+}
