@@ -480,7 +480,11 @@ func (t *turn) resume(st *state, event string) error {
 	for _, tr := range st.trans {
 		d := tr.def
 		if d.Intent != "" || (d.Event != "" && d.Event != event) {
-			waits = waits || d.Intent != "" || d.Event != event && !isInternal(d.Event)
+			// A transition on an intent or on an event from outside
+			// can still fire on a later input: the state waits for it.
+			if d.Intent != "" || !isInternal(d.Event) {
+				waits = true
+			}
 			continue
 		}
 		if t.holds(tr) {
