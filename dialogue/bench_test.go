@@ -1,0 +1,69 @@
+package dialogue_test
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/dialogue/redisstore"
+)
+
+// benchTurns is a whole returns conversation; the benchmarks step through
+// it again and again, one turn per iteration, on a new session each time
+// round.
+var benchTurns = []dialogue.Input{
+	{Text: "我要退货", Intent: "return_goods", Confidence: 0.95},
+	{Text: "运费谁出？", Intent: "faq.shipping_fee", Confidence: 0.9},
+	{Text: "订单号是 DD2025030501"},
+	{Text: "收到的时候就坏了"},
+	{Text: "下周一吧"},
+	{Text: "是的"},
+}
+
+func benchSteps(b *testing.B, e *dialogue.Engine) {
+	ctx := context.Background()
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		in := benchTurns[i%len(benchTurns)]
+		in.Time = t0.Add(time.Duration(i) * time.Second)
+		if _, err := e.Step(ctx, "bench-"+strconv.Itoa(i/len(benchTurns)), in); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkStepMemory(b *testing.B) {
+	benchSteps(b, newTestEngine(b, dialogue.NewMemoryStore(dialogue.MemoryOptions{})))
+}
+
+// commandCounter counts the round trips a client makes: one per command,
+// one per pipeline.
+type commandCounter struct{ n atomic.Int64 }
+
+func (c *commandCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c *commandCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
+}
+func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
+}
+
+func BenchmarkStepRedis(b *testing.B) {
+	rdb := newRedis(b, redisOptions(b))
+	e := newTestEngine(b, redisstore.New(rdb, redisstore.Options{Prefix: testPrefix(b, rdb)}))
+	// Load the scripts before counting.
+	if _, err := e.Step(context.Background(), "warm-up", dialogue.Input{Text: "hi", Time: t0}); err != nil {
+		b.Fatal(err)
+	}
+	c := &commandCounter{}
+	rdb.AddHook(c)
+	benchSteps(b, e)
+	b.ReportMetric(float64(c.n.Load())/float64(b.N), "roundtrips/op")
+}

@@ -1,0 +1,777 @@
+package dialogue
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kefuai/kefu/internal/text"
+)
+
+// Input is what the Bot knows about one customer message or event.
+type Input struct {
+	// Text is the customer's message as written.
+	Text string
+	// Intent is the classifier's top intent, "" when none.
+	Intent string
+	// Confidence is the classifier's confidence in Intent, 0 to 1.
+	Confidence float64
+	// Event is a non-text event from the application or channel: a
+	// button, "payment_received". Flows start on events and transitions
+	// fire on them.
+	Event string
+	// Time is when the message arrived. Step takes all time from here, so
+	// that a turn is reproducible; it must not be zero.
+	Time time.Time
+	// Location is the customer's time zone for relative dates; the
+	// engine's Options.Location when nil, else Time's location.
+	Location *time.Location
+}
+
+// Func is an operator function that a flow calls with a "call" step: look
+// an order up, create a return. Step calls it while holding the session,
+// with Step's context; it must be safe for concurrent use.
+type Func func(ctx context.Context, c Call) (Result, error)
+
+// Call is what a Func receives.
+type Call struct {
+	// Session is the session ID.
+	Session string
+	// Flow and State name where the call happens.
+	Flow, State string
+	// Slots are the flow's values; the map is the Func's to keep.
+	Slots map[string]Value
+	// Time is the turn's time in the session's time zone.
+	Time time.Time
+}
+
+// Result is what a Func returns.
+type Result struct {
+	// Say, when not empty, is sent to the customer.
+	Say string
+	// Slots are stored into the flow's slots.
+	Slots map[string]Value
+	// Event, when not empty, fires the state's transitions on it.
+	Event string
+}
+
+// Globals are the commands that work anywhere in a conversation. Intents
+// match the input's intent (with enough confidence); phrases match the
+// customer's whole message, ignoring case, width, spaces, punctuation and
+// final particles (吧, 啊, 了…). Human phrases also match inside longer
+// messages ("帮我转人工吧"). Empty lists take the defaults.
+type Globals struct {
+	// CancelIntents default to "cancel"; CancelPhrases to 取消, 不办了,
+	// 算了, 不要了, cancel, stop, never mind…
+	CancelIntents, CancelPhrases []string
+	// RestartIntents default to "restart"; RestartPhrases to 重新开始,
+	// 重来, restart, start over…
+	RestartIntents, RestartPhrases []string
+	// HumanIntents default to "human"; HumanPhrases to 转人工, 人工客服,
+	// 人工, 真人, human, agent, real person…
+	HumanIntents, HumanPhrases []string
+}
+
+func (g Globals) withDefaults() Globals {
+	def := func(l []string, d ...string) []string {
+		if len(l) == 0 {
+			l = d
+		}
+		out := make([]string, 0, len(l))
+		for _, p := range l {
+			if c := compact(text.Normalize(p).Text); c != "" {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	defI := func(l []string, d string) []string {
+		if len(l) == 0 {
+			return []string{d}
+		}
+		return l
+	}
+	return Globals{
+		CancelIntents:  defI(g.CancelIntents, "cancel"),
+		CancelPhrases:  def(g.CancelPhrases, "取消", "不办了", "不弄了", "不用了", "算了", "不要了", "退出", "cancel", "stop", "quit", "never mind", "forget it"),
+		RestartIntents: defI(g.RestartIntents, "restart"),
+		RestartPhrases: def(g.RestartPhrases, "重新开始", "重来", "从头开始", "重新来", "restart", "start over", "start again"),
+		HumanIntents:   defI(g.HumanIntents, "human"),
+		HumanPhrases:   def(g.HumanPhrases, "转人工", "人工客服", "人工服务", "找人工", "人工", "真人", "客服人员", "human", "agent", "real person", "talk to a person", "speak to a person", "human agent", "live agent", "representative"),
+	}
+}
+
+// Options configure an Engine. The zero value is ready to use.
+type Options struct {
+	// Store keeps the sessions; a new MemoryStore when nil.
+	Store Store
+	// Funcs are the operator functions flows call by name.
+	Funcs map[string]Func
+	// IdleTimeout ends a flow whose session had no turn for this long:
+	// the next message starts afresh. 30 minutes when zero; never when
+	// negative. Sessions are kept in the store for twice this long.
+	IdleTimeout time.Duration
+	// MinConfidence is the confidence an intent needs to start a flow,
+	// fire a transition, trigger a global command or count as a
+	// digression. 0.6 when zero.
+	MinConfidence float64
+	// MaxRetries is the retry limit of slots and confirmations whose flow
+	// sets none. 2 when zero.
+	MaxRetries int
+	// Location is the default time zone for relative dates.
+	Location *time.Location
+	// Lang selects the messages used outside flows (LangZH when empty).
+	Lang Lang
+	// Globals are the commands that work anywhere.
+	Globals Globals
+}
+
+// Engine runs flows over sessions. It is immutable after NewEngine and safe
+// for concurrent use; turns of one session are serialized by the store.
+type Engine struct {
+	flows    map[string]*flow
+	byIntent map[string]*flow
+	byEvent  map[string]*flow
+	store    Store
+	funcs    map[string]Func
+	idle     time.Duration
+	minConf  float64
+	retries  int
+	loc      *time.Location
+	msgs     Messages
+	globals  Globals
+}
+
+// flow is a compiled Flow.
+type flow struct {
+	def    *Flow
+	slots  map[string]*slot
+	states map[string]*state
+	start  *state
+	msgs   Messages
+}
+
+type state struct {
+	def     *State
+	index   int
+	collect []*slot
+	trans   []transition
+}
+
+type transition struct {
+	def *Transition
+	to  *state
+}
+
+// NewEngine validates the flows together (each flow, duplicate names,
+// intents or events starting two flows, calls to functions missing from
+// opts.Funcs) and returns an engine, or a *FlowError listing every problem.
+func NewEngine(flows []*Flow, opts Options) (*Engine, error) {
+	e := &Engine{
+		flows: map[string]*flow{}, byIntent: map[string]*flow{}, byEvent: map[string]*flow{},
+		store: opts.Store, funcs: maps.Clone(opts.Funcs), idle: opts.IdleTimeout, minConf: opts.MinConfidence,
+		retries: opts.MaxRetries, loc: opts.Location, msgs: defaultMessages(opts.Lang), globals: opts.Globals.withDefaults(),
+	}
+	if e.store == nil {
+		e.store = NewMemoryStore(MemoryOptions{})
+	}
+	if e.idle == 0 {
+		e.idle = 30 * time.Minute
+	}
+	if e.minConf <= 0 {
+		e.minConf = 0.6
+	}
+	if e.retries <= 0 {
+		e.retries = 2
+	}
+	var all []Problem
+	for i, fd := range flows {
+		if fd == nil {
+			all = append(all, Problem{Path: fmt.Sprintf("flows[%d]", i), Msg: "nil flow"})
+			continue
+		}
+		c, probs := compile(fd)
+		prefix := "flow " + fd.Name + ": "
+		for _, p := range probs {
+			p.Msg = prefix + p.Msg
+			all = append(all, p)
+		}
+		if _, dup := e.flows[fd.Name]; dup {
+			all = append(all, Problem{Path: "name", Msg: prefix + "duplicate flow name"})
+		}
+		e.flows[fd.Name] = c
+		for _, in := range fd.Intents {
+			if o, dup := e.byIntent[in]; dup && o != c {
+				all = append(all, Problem{Path: "intents", Msg: fmt.Sprintf("%sintent %q also starts flow %s", prefix, in, o.def.Name)})
+			}
+			e.byIntent[in] = c
+		}
+		for _, ev := range fd.Events {
+			if o, dup := e.byEvent[ev]; dup && o != c {
+				all = append(all, Problem{Path: "events", Msg: fmt.Sprintf("%sevent %q also starts flow %s", prefix, ev, o.def.Name)})
+			}
+			e.byEvent[ev] = c
+		}
+		for i, sd := range fd.States {
+			for j, d := range sd.Do {
+				if d.Call != "" && e.funcs[d.Call] == nil {
+					all = append(all, Problem{Path: fmt.Sprintf("states[%d].do[%d].call", i, j),
+						Msg: fmt.Sprintf("%sno function %q in Options.Funcs", prefix, d.Call)})
+				}
+			}
+		}
+	}
+	if len(all) > 0 {
+		return nil, &FlowError{Problems: all}
+	}
+	return e, nil
+}
+
+// Step runs one turn of session id: it loads the session from the store,
+// applies the input, saves the session and returns what the Bot should do,
+// in order. For the same stored session and input it returns the same
+// actions and stores the same session (provided the operator functions are
+// deterministic too). Turns of one session are serialized by the store, so
+// concurrent Steps of one session, from any number of engines sharing the
+// store, never lose an update.
+//
+// On error nothing was saved: the session is as before the turn. An error
+// wrapping ErrStoreUnavailable means the store could not be reached; the
+// Bot apologizes, and the conversation continues from where it was once the
+// store is back.
+func (e *Engine) Step(ctx context.Context, id string, in Input) ([]Action, error) {
+	if in.Time.IsZero() {
+		return nil, fmt.Errorf("%w: Input.Time is zero", ErrInvalidInput)
+	}
+	var acts []Action
+	ttl := time.Duration(0)
+	if e.idle > 0 {
+		ttl = 2 * e.idle
+	}
+	err := e.store.Update(ctx, id, ttl, func(old []byte) ([]byte, error) {
+		s := &Session{ID: id}
+		if len(old) > 0 {
+			if err := json.Unmarshal(old, s); err != nil || s.ID != id {
+				// A session this engine cannot read is of no use to the
+				// customer; start afresh rather than fail every turn.
+				s = &Session{ID: id}
+			}
+		}
+		var err error
+		if acts, err = e.advance(ctx, s, in); err != nil {
+			return nil, err
+		}
+		return json.Marshal(s)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return acts, nil
+}
+
+// Session returns the stored state of session id, or an error wrapping
+// ErrNotFound.
+func (e *Engine) Session(ctx context.Context, id string) (*Session, error) {
+	b, err := e.store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fmt.Errorf("dialogue: session %q: %w", id, err)
+	}
+	return s, nil
+}
+
+// Reset forgets session id.
+func (e *Engine) Reset(ctx context.Context, id string) error { return e.store.Delete(ctx, id) }
+
+// maxHops bounds the transitions of one turn.
+const maxHops = 64
+
+// turn is the work of one Step.
+type turn struct {
+	e    *Engine
+	ctx  context.Context
+	s    *Session
+	in   Input
+	now  time.Time // in.Time in the session's time zone
+	norm string    // compacted text, for commands
+	f    *flow
+	acts []Action
+	hops int
+}
+
+func (e *Engine) advance(ctx context.Context, s *Session, in Input) ([]Action, error) {
+	loc := in.Location
+	if loc == nil {
+		loc = e.loc
+	}
+	if loc == nil {
+		loc = in.Time.Location()
+	}
+	t := &turn{e: e, ctx: ctx, s: s, in: in, now: in.Time.In(loc), norm: compact(text.Normalize(in.Text).Text)}
+	if s.Flow != "" {
+		t.f = e.flows[s.Flow]
+		if t.f == nil || t.f.states[s.State] == nil {
+			// The flow changed under a running session: start afresh.
+			s.reset()
+			t.f = nil
+		}
+	}
+	if t.f != nil && s.Slots == nil {
+		s.Slots = map[string]Value{}
+	}
+	if t.f != nil && e.idle > 0 && !s.Updated.IsZero() && in.Time.Sub(s.Updated) > e.idle {
+		t.emit(Action{Kind: ActionEnd, Reason: ReasonExpired})
+		t.say(t.f.msgs.Expired)
+		s.reset()
+		t.f = nil
+	}
+	s.Turns++
+	s.Updated = in.Time
+	err := t.run()
+	return t.acts, err
+}
+
+func (t *turn) run() error {
+	s, in := t.s, t.in
+	// While a yes or a no is awaited, "算了" and "不用了" answer it.
+	yesNo := t.f != nil && (s.Confirming || s.Pending != "" && t.f.slots[s.Pending].typ == SlotYesNo) &&
+		Confirmation(in.Text) != Unsure
+	switch {
+	case t.command(t.e.globals.HumanIntents, t.e.globals.HumanPhrases, true):
+		t.handoff(ReasonRequested, t.msgs().Handoff)
+		return nil
+	case t.f != nil && !yesNo &&
+		t.command(t.e.globals.CancelIntents, t.e.globals.CancelPhrases, false):
+		t.say(t.f.msgs.Cancelled)
+		t.end(ReasonCancelled)
+		return nil
+	case t.f != nil && t.command(t.e.globals.RestartIntents, t.e.globals.RestartPhrases, false):
+		t.say(t.f.msgs.Restarted)
+		f := t.f
+		s.reset()
+		return t.startFlow(f, false)
+	}
+
+	if t.f == nil {
+		var f *flow
+		if in.Event != "" {
+			f = t.e.byEvent[in.Event]
+		}
+		if f == nil && t.confident() {
+			f = t.e.byIntent[in.Intent]
+		}
+		if f == nil {
+			if in.Text != "" || in.Intent != "" {
+				t.emit(Action{Kind: ActionAnswer, Intent: t.confidentIntent(), Text: in.Text})
+			}
+			return nil
+		}
+		return t.startFlow(f, true)
+	}
+
+	st := t.f.states[s.State]
+	// Transitions waiting for an intent or an event.
+	for _, tr := range st.trans {
+		d := tr.def
+		if d.Intent == "" && d.Event == "" {
+			continue
+		}
+		if d.Intent != "" && !(t.confident() && in.Intent == d.Intent) {
+			continue
+		}
+		if d.Event != "" && (in.Event != d.Event || d.Event == EventYes || d.Event == EventNo) {
+			continue
+		}
+		if t.holds(tr) {
+			return t.follow(tr)
+		}
+	}
+	switch {
+	case s.Pending != "":
+		return t.answerSlot(st, t.f.slots[s.Pending])
+	case s.Confirming:
+		return t.answerConfirm(st)
+	}
+	// Waiting for an event that did not come: answer what was said.
+	if in.Text != "" {
+		t.emit(Action{Kind: ActionAnswer, Intent: t.confidentIntent(), Text: in.Text})
+	}
+	return nil
+}
+
+// startFlow starts f, prefilling its slots from the input when asked to.
+func (t *turn) startFlow(f *flow, prefill bool) error {
+	t.f = f
+	t.s.Flow = f.def.Name
+	t.s.Slots = map[string]Value{}
+	t.s.Started = t.in.Time
+	if prefill {
+		t.extractOthers(f.start)
+	}
+	return t.enter(f.start, "")
+}
+
+// enter moves to st and runs it until it waits for the customer.
+func (t *turn) enter(st *state, event string) error {
+	t.hops++
+	if t.hops > maxHops {
+		return fmt.Errorf("%w (flow %s, state %s)", ErrLoop, t.f.def.Name, st.def.Name)
+	}
+	s := t.s
+	s.State, s.Pending, s.Confirming, s.Retries = st.def.Name, "", false, 0
+	for _, d := range st.def.Do {
+		switch {
+		case d.Say != "":
+			t.say(render(d.Say, s.Slots))
+		case d.Answer != "":
+			t.emit(Action{Kind: ActionAnswer, Intent: d.Answer})
+		case d.Ticket != nil:
+			t.emit(Action{Kind: ActionTicket, Queue: d.Ticket.Queue, Text: render(d.Ticket.Summary, s.Slots), Slots: s.texts()})
+		case d.Handoff:
+			t.handoff(ReasonFlow, t.f.msgs.Handoff)
+			return nil
+		case d.Call != "":
+			res, err := t.e.funcs[d.Call](t.ctx, Call{Session: s.ID, Flow: s.Flow, State: s.State, Slots: maps.Clone(s.Slots), Time: t.now})
+			if err != nil {
+				if !st.handles(EventError) {
+					return &CallError{Func: d.Call, Err: err}
+				}
+				event = EventError
+				continue
+			}
+			for k, v := range res.Slots {
+				s.Slots[k] = v
+			}
+			if res.Say != "" {
+				t.say(res.Say)
+			}
+			if res.Event != "" {
+				event = res.Event
+			}
+		}
+	}
+	return t.resume(st, event)
+}
+
+// resume asks for what st still needs, or follows its transitions.
+func (t *turn) resume(st *state, event string) error {
+	s := t.s
+	for _, sl := range st.collect {
+		if _, ok := s.Slots[sl.name]; !ok {
+			s.Pending = sl.name
+			t.ask(sl, render(sl.def.Prompt, s.Slots), "")
+			return nil
+		}
+	}
+	if st.def.Confirm != "" && event != EventYes && event != EventNo {
+		s.Confirming = true
+		t.confirm(st, "")
+		return nil
+	}
+	waits := false
+	for _, tr := range st.trans {
+		d := tr.def
+		if d.Intent != "" || (d.Event != "" && d.Event != event) {
+			// A transition on an intent or on an event from outside
+			// can still fire on a later input: the state waits for it.
+			if d.Intent != "" || !isInternal(d.Event) {
+				waits = true
+			}
+			continue
+		}
+		if t.holds(tr) {
+			return t.follow(tr)
+		}
+	}
+	if !waits {
+		t.end(ReasonCompleted)
+	}
+	return nil
+}
+
+func isInternal(ev string) bool { return ev == EventYes || ev == EventNo || ev == EventError }
+
+func (st *state) handles(event string) bool {
+	for _, tr := range st.trans {
+		if tr.def.Event == event {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *turn) follow(tr transition) error {
+	for _, name := range tr.def.Clear {
+		delete(t.s.Slots, name)
+	}
+	return t.enter(tr.to, "")
+}
+
+// answerSlot handles a reply to the question for sl.
+func (t *turn) answerSlot(st *state, sl *slot) error {
+	s, in := t.s, t.in
+	if sl.free && t.digression() {
+		t.resumeAfterDigression(func() { t.ask(sl, t.f.msgs.Resume+render(sl.def.Prompt, s.Slots), "") })
+		return nil
+	}
+	if v, ok := sl.ex.Extract(in.Text, t.now); ok && in.Text != "" {
+		if reason := sl.check(v, t.now, &t.f.msgs); reason != "" {
+			return t.fail(sl.maxRetries, func() {
+				t.ask(sl, reason+t.sep()+t.reprompt(sl, false), reason)
+			})
+		}
+		s.Slots[sl.name] = v
+		s.Pending, s.Retries = "", 0
+		t.extractOthers(st)
+		return t.resume(st, "")
+	}
+	if t.digression() {
+		t.resumeAfterDigression(func() { t.ask(sl, t.f.msgs.Resume+render(sl.def.Prompt, s.Slots), "") })
+		return nil
+	}
+	if in.Text == "" {
+		return nil // an event the state does not wait for
+	}
+	return t.fail(sl.maxRetries, func() { t.ask(sl, t.reprompt(sl, true), "") })
+}
+
+// extractOthers fills the empty slots of st that the input also gives
+// ("我要退货，订单号 DD…，质量问题"). Free-text and yes/no slots are only
+// filled when asked for.
+func (t *turn) extractOthers(st *state) {
+	if t.in.Text == "" {
+		return
+	}
+	for _, sl := range st.collect {
+		if _, ok := t.s.Slots[sl.name]; ok || sl.free || sl.typ == SlotYesNo {
+			continue
+		}
+		if v, ok := sl.ex.Extract(t.in.Text, t.now); ok && sl.check(v, t.now, &t.f.msgs) == "" {
+			t.s.Slots[sl.name] = v
+		}
+	}
+}
+
+// answerConfirm handles a reply to st's confirmation.
+func (t *turn) answerConfirm(st *state) error {
+	s, in := t.s, t.in
+	// A corrected value ("不对，订单号是 DD…") replaces the old one and the
+	// question is asked again.
+	changed := false
+	for _, sd := range t.f.def.Slots {
+		sl := t.f.slots[sd.Name]
+		if sl.free || sl.typ == SlotYesNo || in.Text == "" {
+			continue
+		}
+		if old, ok := s.Slots[sl.name]; ok {
+			if v, ok := sl.ex.Extract(in.Text, t.now); ok && v.Text != old.Text && sl.check(v, t.now, &t.f.msgs) == "" {
+				s.Slots[sl.name] = v
+				changed = true
+			}
+		}
+	}
+	if changed {
+		t.confirm(st, "")
+		return nil
+	}
+	switch Confirmation(in.Text) {
+	case Yes:
+		return t.resumeConfirmed(st, EventYes)
+	case No:
+		return t.resumeConfirmed(st, EventNo)
+	}
+	if t.digression() {
+		t.resumeAfterDigression(func() { t.confirm(st, t.f.msgs.Resume) })
+		return nil
+	}
+	if in.Text == "" {
+		return nil
+	}
+	return t.fail(t.maxRetries(0), func() { t.confirm(st, t.f.msgs.ConfirmAgain) })
+}
+
+func (t *turn) resumeConfirmed(st *state, event string) error {
+	t.s.Confirming, t.s.Retries = false, 0
+	for _, tr := range st.trans {
+		if tr.def.Event == event && t.holds(tr) {
+			return t.follow(tr)
+		}
+	}
+	return t.resume(st, event)
+}
+
+// digression reports whether the input is a confident intent other than
+// the running flow's own: a question to answer before going on.
+func (t *turn) digression() bool {
+	return t.confident() && !slices.Contains(t.f.def.Intents, t.in.Intent)
+}
+
+func (t *turn) resumeAfterDigression(again func()) {
+	t.emit(Action{Kind: ActionAnswer, Intent: t.in.Intent, Text: t.in.Text})
+	again()
+}
+
+// fail counts a failed answer and hands off past the retry limit.
+func (t *turn) fail(limit int, again func()) error {
+	t.s.Retries++
+	if t.s.Retries > t.maxRetries(limit) {
+		t.handoff(ReasonRetryLimit, t.f.msgs.RetryLimit)
+		return nil
+	}
+	again()
+	return nil
+}
+
+func (t *turn) maxRetries(slotLimit int) int {
+	if slotLimit > 0 {
+		return slotLimit
+	}
+	if t.f.def.MaxRetries > 0 {
+		return t.f.def.MaxRetries
+	}
+	return t.e.retries
+}
+
+func (t *turn) reprompt(sl *slot, notUnderstood bool) string {
+	if sl.def.Reprompt != "" {
+		return render(sl.def.Reprompt, t.s.Slots)
+	}
+	p := render(sl.def.Prompt, t.s.Slots)
+	if notUnderstood {
+		return t.f.msgs.NotUnderstood + p
+	}
+	return p
+}
+
+func (t *turn) sep() string {
+	if t.f.def.Lang == LangEN {
+		return " "
+	}
+	return ""
+}
+
+func (t *turn) ask(sl *slot, text, invalid string) {
+	t.emit(Action{Kind: ActionAsk, Slot: sl.name, Text: text, Invalid: invalid, Options: slices.Clone(sl.options)})
+}
+
+func (t *turn) confirm(st *state, prefix string) {
+	t.emit(Action{Kind: ActionConfirm, Text: prefix + render(st.def.Confirm, t.s.Slots),
+		Options: []string{t.f.msgs.Yes, t.f.msgs.No}})
+}
+
+func (t *turn) say(text string) {
+	if text != "" {
+		t.emit(Action{Kind: ActionSay, Text: text})
+	}
+}
+
+func (t *turn) handoff(r Reason, text string) {
+	t.emit(Action{Kind: ActionHandoff, Reason: r, Text: text, Slots: t.s.texts()})
+	if t.f != nil {
+		t.end(r)
+	}
+}
+
+func (t *turn) end(r Reason) {
+	t.emit(Action{Kind: ActionEnd, Reason: r})
+	t.s.reset()
+	t.f = nil
+}
+
+func (t *turn) emit(a Action) {
+	if t.f != nil {
+		a.Flow = t.f.def.Name
+	} else if a.Kind == ActionEnd && t.s.Flow != "" {
+		a.Flow = t.s.Flow
+	}
+	t.acts = append(t.acts, a)
+}
+
+func (t *turn) msgs() Messages {
+	if t.f != nil {
+		return t.f.msgs
+	}
+	return t.e.msgs
+}
+
+func (t *turn) confident() bool {
+	return t.in.Intent != "" && t.in.Confidence >= t.e.minConf
+}
+
+func (t *turn) confidentIntent() string {
+	if t.confident() {
+		return t.in.Intent
+	}
+	return ""
+}
+
+// command reports whether the input is one of the global commands.
+func (t *turn) command(intents, phrases []string, inside bool) bool {
+	if t.confident() && slices.Contains(intents, t.in.Intent) {
+		return true
+	}
+	if t.norm == "" {
+		return false
+	}
+	bare := trimParticles(t.norm)
+	for _, p := range phrases {
+		if t.norm == p || bare == p || inside && utf8.RuneCountInString(p) >= 3 && strings.Contains(t.norm, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// holds reports whether the conditions of tr hold.
+func (t *turn) holds(tr transition) bool {
+	for _, c := range tr.def.When {
+		if !t.cond(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *turn) cond(c Condition) bool {
+	v, ok := t.s.Slots[c.Slot]
+	switch c.Op {
+	case OpSet:
+		return ok
+	case OpUnset:
+		return !ok
+	}
+	if !ok {
+		return false
+	}
+	switch c.Op {
+	case OpEq:
+		return v.Text == c.Value
+	case OpNe:
+		return v.Text != c.Value
+	case OpIn:
+		return slices.Contains(c.Values, v.Text)
+	}
+	var x float64
+	if _, err := fmt.Sscan(c.Value, &x); err != nil {
+		return false
+	}
+	switch c.Op {
+	case OpGt:
+		return v.Num > x
+	case OpGe:
+		return v.Num >= x
+	case OpLt:
+		return v.Num < x
+	case OpLe:
+		return v.Num <= x
+	}
+	return false
+}

@@ -1,0 +1,286 @@
+package dialogue_test
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/dialogue/redisstore"
+)
+
+// redisOptions returns the options of the Redis named by KEFU_TEST_REDIS or
+// skips the test.
+func redisOptions(t testing.TB) *redis.Options {
+	t.Helper()
+	url := os.Getenv("KEFU_TEST_REDIS")
+	if url == "" {
+		t.Skip("KEFU_TEST_REDIS is not set: set it to a Redis URL such as redis://127.0.0.1:6379/0 to run the tests with Redis")
+	}
+	opts, err := redis.ParseURL(url)
+	require.NoError(t, err, "KEFU_TEST_REDIS")
+	return opts
+}
+
+func newRedis(t testing.TB, opts *redis.Options) *redis.Client {
+	t.Helper()
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { rdb.Close() })
+	require.NoError(t, rdb.Ping(context.Background()).Err())
+	return rdb
+}
+
+// testPrefix returns a key prefix for one test and removes its keys at the
+// end.
+func testPrefix(t testing.TB, rdb *redis.Client) string {
+	p := "kefutest:" + strings.NewReplacer("/", ":", " ", "_").Replace(t.Name()) + ":" + rand.Text()[:10] + ":"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := rdb.Scan(ctx, 0, p+"*", 100).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+	})
+	return p
+}
+
+// Two bot instances, each with its own Redis connection, share sessions:
+// every script completes when they take the turns in alternation.
+func TestScriptsTwoInstancesRedis(t *testing.T) {
+	opts := redisOptions(t)
+	for _, sc := range scripts(t) {
+		t.Run(sc.name, func(t *testing.T) {
+			a, b := newRedis(t, opts), newRedis(t, opts)
+			p := testPrefix(t, a)
+			e1 := newTestEngine(t, redisstore.New(a, redisstore.Options{Prefix: p}))
+			e2 := newTestEngine(t, redisstore.New(b, redisstore.Options{Prefix: p}))
+			sc.run(t, "s-"+sc.name, e1, e2)
+		})
+	}
+}
+
+// concurrentTurns sends n messages of one session at once, spread over the
+// engines, and checks that every turn was applied.
+func concurrentTurns(t *testing.T, engines ...*dialogue.Engine) {
+	const n = 50
+	ctx := context.Background()
+	start := time.Date(2025, 3, 12, 10, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	var asks atomic.Int32
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			// Each message is a question outside any flow, so every turn
+			// gives one answer action and counts one turn.
+			acts, err := engines[i%len(engines)].Step(ctx, "busy", dialogue.Input{
+				Text: "几点发货？", Intent: "faq.shipping_time", Confidence: 0.9, Time: start.Add(time.Duration(i) * time.Second),
+			})
+			if err == nil && len(acts) == 1 && acts[0].Kind == dialogue.ActionAnswer {
+				asks.Add(1)
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int32(n), asks.Load())
+	s, err := engines[0].Session(ctx, "busy")
+	require.NoError(t, err)
+	assert.Equal(t, n, s.Turns, "turns were lost")
+}
+
+func TestConcurrentTurnsMemory(t *testing.T) {
+	concurrentTurns(t, newTestEngine(t, dialogue.NewMemoryStore(dialogue.MemoryOptions{})))
+}
+
+func TestConcurrentTurnsRedis(t *testing.T) {
+	opts := redisOptions(t)
+	a, b := newRedis(t, opts), newRedis(t, opts)
+	p := testPrefix(t, a)
+	concurrentTurns(t,
+		newTestEngine(t, redisstore.New(a, redisstore.Options{Prefix: p})),
+		newTestEngine(t, redisstore.New(b, redisstore.Options{Prefix: p})))
+}
+
+// proxy forwards TCP connections to a target and can go down (drop every
+// connection and refuse new ones) and come back, to cause a real network
+// outage between a bot and Redis without touching the Redis server.
+type proxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	down   bool
+	conns  map[net.Conn]struct{}
+}
+
+func startProxy(t *testing.T, target string) *proxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	p := &proxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
+	go p.serve()
+	t.Cleanup(func() { ln.Close(); p.Down() })
+	return p
+}
+
+func (p *proxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		if !p.track(c) {
+			c.Close()
+			continue
+		}
+		go p.pipe(c)
+	}
+}
+
+func (p *proxy) track(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.down {
+		return false
+	}
+	p.conns[c] = struct{}{}
+	return true
+}
+
+func (p *proxy) pipe(c net.Conn) {
+	defer c.Close()
+	d, err := net.Dial("tcp", p.target)
+	if err != nil {
+		return
+	}
+	defer d.Close()
+	if !p.track(d) {
+		return
+	}
+	go func() { io.Copy(d, c); d.Close() }()
+	io.Copy(c, d)
+}
+
+// Down drops every connection and refuses new ones.
+func (p *proxy) Down() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = true
+	for c := range p.conns {
+		c.Close()
+		delete(p.conns, c)
+	}
+}
+
+// Up accepts connections again.
+func (p *proxy) Up() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = false
+}
+
+// beforeCommit is a go-redis hook that runs fn before the store's write
+// script (the EVALSHA with four arguments) when armed.
+type beforeCommit struct {
+	armed atomic.Bool
+	fn    func()
+}
+
+func (h *beforeCommit) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *beforeCommit) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (h *beforeCommit) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if args := cmd.Args(); len(args) == 9 && strings.HasPrefix(cmd.Name(), "eval") && h.armed.CompareAndSwap(true, false) {
+			h.fn()
+		}
+		return next(ctx, cmd)
+	}
+}
+
+// A Redis outage in the middle of a conversation makes Step fail with
+// ErrStoreUnavailable, without panicking or losing the session; once Redis
+// is back the conversation goes on where it was.
+func TestRedisOutage(t *testing.T) {
+	opts := redisOptions(t)
+	admin := newRedis(t, opts)
+	p := testPrefix(t, admin)
+	px := startProxy(t, opts.Addr)
+	popts := *opts
+	popts.Addr = px.ln.Addr().String()
+	popts.MaxRetries = -1
+	popts.DialTimeout = time.Second
+	rdb := redis.NewClient(&popts)
+	t.Cleanup(func() { rdb.Close() })
+	hook := &beforeCommit{fn: px.Down}
+	rdb.AddHook(hook)
+	e := newTestEngine(t, redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 200 * time.Millisecond}))
+
+	ctx := context.Background()
+	now := time.Date(2025, 3, 12, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	say := func(text, intent string) ([]dialogue.Action, error) {
+		now = now.Add(time.Minute)
+		return e.Step(ctx, "outage", dialogue.Input{Text: text, Intent: intent, Confidence: 0.9, Time: now})
+	}
+	kinds := func(acts []dialogue.Action) []string {
+		var out []string
+		for _, a := range acts {
+			out = append(out, a.Kind.String()+" "+a.Slot)
+		}
+		return out
+	}
+
+	acts, err := say("我要退货", "return_goods")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ask order_id"}, kinds(acts))
+
+	// Redis unreachable before the turn.
+	px.Down()
+	acts, err = say("DD2025030501", "")
+	assert.ErrorIs(t, err, dialogue.ErrStoreUnavailable)
+	assert.Nil(t, acts)
+	px.Up()
+
+	// The same message again, once Redis is back.
+	acts, err = say("DD2025030501", "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ask reason"}, kinds(acts))
+
+	// Redis lost between reading the session and writing it: the turn
+	// fails and the session keeps its state before the turn.
+	hook.armed.Store(true)
+	acts, err = say("质量问题", "")
+	assert.ErrorIs(t, err, dialogue.ErrStoreUnavailable)
+	assert.Nil(t, acts)
+	px.Up()
+	s, err := e.Session(ctx, "outage")
+	require.NoError(t, err)
+	assert.Equal(t, "ask_order", s.State)
+	assert.Equal(t, "reason", s.Pending)
+	assert.Equal(t, "DD2025030501", s.Slots["order_id"].Text)
+
+	// The lock left behind expires and the conversation continues.
+	acts, err = say("质量问题", "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"say ", "ask pickup_date"}, kinds(acts))
+	acts, err = say("明天", "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"confirm "}, kinds(acts))
+	acts, err = say("对", "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ticket ", "say ", "end "}, kinds(acts))
+}

@@ -1,0 +1,137 @@
+package redisstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/dialogue/redisstore"
+	"github.com/kefuai/kefu/dialogue/storetest"
+)
+
+// client connects to the Redis named by KEFU_TEST_REDIS or skips the test.
+func client(t testing.TB) *redis.Client {
+	t.Helper()
+	url := os.Getenv("KEFU_TEST_REDIS")
+	if url == "" {
+		t.Skip("KEFU_TEST_REDIS is not set: set it to a Redis URL such as redis://127.0.0.1:6379/0 to test the Redis store")
+	}
+	opts, err := redis.ParseURL(url)
+	require.NoError(t, err, "KEFU_TEST_REDIS")
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { rdb.Close() })
+	require.NoError(t, rdb.Ping(context.Background()).Err(), "cannot reach Redis at %s", url)
+	return rdb
+}
+
+// prefix returns a key prefix of the test's own and deletes its keys when
+// the test ends.
+func prefix(t testing.TB, rdb *redis.Client) string {
+	p := "kefutest:" + strings.NewReplacer("/", ":", " ", "_").Replace(t.Name()) + ":" + rand.Text()[:10] + ":"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := rdb.Scan(ctx, 0, p+"*", 100).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+	})
+	return p
+}
+
+func TestConformance(t *testing.T) {
+	rdb := client(t)
+	storetest.Run(t, func(t *testing.T) dialogue.Store {
+		return redisstore.New(rdb, redisstore.Options{Prefix: prefix(t, rdb)})
+	})
+}
+
+func TestKeysCleanedUpAndTTLSet(t *testing.T) {
+	rdb := client(t)
+	p := prefix(t, rdb)
+	s := redisstore.New(rdb, redisstore.Options{Prefix: p})
+	ctx := context.Background()
+	require.NoError(t, s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("x"), nil }))
+	keys, err := rdb.Keys(ctx, p+"*").Result()
+	require.NoError(t, err)
+	assert.Equal(t, []string{p + "{a}"}, keys, "the lock is released after an update")
+	ttl, err := rdb.PTTL(ctx, p+"{a}").Result()
+	require.NoError(t, err)
+	assert.Greater(t, ttl, 59*time.Minute)
+	assert.LessOrEqual(t, ttl, time.Hour)
+}
+
+// A turn that outlives its lock loses to the turn that took the lock after
+// it: its write is refused and the other turn's update survives.
+func TestLockLost(t *testing.T) {
+	rdb := client(t)
+	p := prefix(t, rdb)
+	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 30 * time.Millisecond})
+	ctx := context.Background()
+	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) {
+		// Wait for the lock to expire, then let another instance update.
+		for rdb.Exists(ctx, p+"{a}:lock").Val() == 1 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		other := redisstore.New(rdb, redisstore.Options{Prefix: p})
+		require.NoError(t, other.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("second"), nil }))
+		return []byte("first"), nil
+	})
+	assert.ErrorIs(t, err, dialogue.ErrLockLost)
+	got, err := s.Get(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, "second", string(got))
+}
+
+// A turn that outlives its lock while nobody else touched the session still
+// writes: the version it read is still current.
+func TestLockExpiredUntouched(t *testing.T) {
+	rdb := client(t)
+	p := prefix(t, rdb)
+	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 30 * time.Millisecond})
+	ctx := context.Background()
+	require.NoError(t, s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("v1"), nil }))
+	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) {
+		for rdb.Exists(ctx, p+"{a}:lock").Val() == 1 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		return []byte("v2"), nil
+	})
+	require.NoError(t, err)
+	got, err := s.Get(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, "v2", string(got))
+}
+
+func TestBusy(t *testing.T) {
+	rdb := client(t)
+	p := prefix(t, rdb)
+	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockWait: 50 * time.Millisecond})
+	ctx := context.Background()
+	// Another instance holds the lock.
+	require.NoError(t, rdb.Set(ctx, p+"{a}:lock", "someone", time.Minute).Err())
+	called := false
+	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { called = true; return []byte("x"), nil })
+	assert.ErrorIs(t, err, dialogue.ErrBusy)
+	assert.False(t, called)
+}
+
+func TestUnavailable(t *testing.T) {
+	// Nothing listens on port 1.
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: time.Second})
+	defer rdb.Close()
+	s := redisstore.New(rdb, redisstore.Options{})
+	ctx := context.Background()
+	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("x"), nil })
+	assert.ErrorIs(t, err, dialogue.ErrStoreUnavailable)
+	_, err = s.Get(ctx, "a")
+	assert.ErrorIs(t, err, dialogue.ErrStoreUnavailable)
+	assert.ErrorIs(t, s.Delete(ctx, "a"), dialogue.ErrStoreUnavailable)
+}
