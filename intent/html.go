@@ -71,7 +71,7 @@ func (r *Report) heatmapSVG() string {
 	}
 	size := margin + cell*float64(n)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="%.0f" role="img" aria-label="confusion matrix">`,
+	fmt.Fprintf(&b, `<svg width="%.0f" height="%.0f" font-family="sans-serif" font-size="%.0f" role="img" aria-label="confusion matrix">`,
 		size+4, size+4, math.Min(cell-2, 11))
 	fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#f7f7f7"/>`, margin, margin, cell*float64(n), cell*float64(n))
 	for i, row := range r.Confusion {

@@ -1,0 +1,300 @@
+package intent
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// testOptions keep networks small so that tests under -race stay quick.
+func testOptions() *Options {
+	return &Options{Seed: 7, Hidden: 64}
+}
+
+var (
+	modelOnce sync.Once
+	model     *Model
+	modelErr  error
+)
+
+func readTestdata(t testing.TB, name string) []Example {
+	t.Helper()
+	ex, err := ReadTSVFile("testdata/" + name)
+	require.NoError(t, err)
+	return ex
+}
+
+// trainedModel is one model shared by the tests that only read it.
+func trainedModel(t testing.TB) *Model {
+	t.Helper()
+	modelOnce.Do(func() {
+		train, err := ReadTSVFile("testdata/train.tsv")
+		if err != nil {
+			modelErr = err
+			return
+		}
+		model, modelErr = Train(context.Background(), train, testOptions())
+	})
+	require.NoError(t, modelErr)
+	return model
+}
+
+func TestClassifyHeldOut(t *testing.T) {
+	m := trainedModel(t)
+	test := readTestdata(t, "test.tsv")
+	rep := Evaluate(m, test, EvalOptions{})
+	// Held-out phrasings in Chinese and English, none seen in training.
+	assert.GreaterOrEqual(t, rep.Accuracy, 0.9, "accuracy on held-out phrasings; mistakes: %+v", rep.Errors)
+
+	r := m.Classify("我想退款")
+	assert.Equal(t, "refund", r.Intent)
+	assert.False(t, r.OutOfScope)
+	require.NotEmpty(t, r.Ranked)
+	assert.Equal(t, r.Intent, r.Ranked[0].Intent)
+	assert.InDelta(t, r.Confidence, r.Ranked[0].Confidence, 1e-9)
+	for i := 1; i < len(r.Ranked); i++ {
+		assert.GreaterOrEqual(t, r.Ranked[i-1].Confidence, r.Ranked[i].Confidence, "ranked in decreasing confidence")
+	}
+	assert.Len(t, r.Ranked, 5)
+	assert.Len(t, m.ClassifyTop("我想退款", 100).Ranked, len(m.Intents()))
+	var sum float64
+	for _, s := range m.ClassifyTop("我想退款", 100).Ranked {
+		assert.True(t, s.Confidence >= 0 && s.Confidence <= 1)
+		sum += s.Confidence
+	}
+	assert.InDelta(t, 1, sum, 1e-3, "confidences over all intents are a distribution")
+}
+
+func TestBadInput(t *testing.T) {
+	m := trainedModel(t)
+	for _, in := range []string{"", "   ", "\t\n", "\xff\xfe"} {
+		r := m.Classify(in)
+		assert.True(t, r.OutOfScope, "%q is out of scope", in)
+		assert.Zero(t, r.Confidence, "%q has zero confidence", in)
+		assert.Empty(t, r.Intent)
+	}
+	// Invalid bytes inside a real question do not hide it.
+	assert.Equal(t, "refund", m.Classify("我要\xff退款").Intent)
+	// A 100 KB message is classified (from its beginning) without trouble.
+	huge := "我要退款" + strings.Repeat("啊", 100<<10/3)
+	r := m.Classify(huge)
+	assert.Equal(t, "refund", r.Ranked[0].Intent)
+	r = m.Classify(strings.Repeat("\xff", 100<<10))
+	assert.True(t, r.OutOfScope)
+}
+
+func TestTrainErrors(t *testing.T) {
+	ctx := context.Background()
+	_, err := Train(ctx, nil, nil)
+	assert.ErrorIs(t, err, ErrNoExamples)
+	_, err = Train(ctx, []Example{{"a", "x"}, {"b", "x"}}, nil)
+	assert.ErrorIs(t, err, ErrOneIntent)
+	_, err = Train(ctx, []Example{{"a", "x"}, {"b", ""}}, nil)
+	var ee *ExampleError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, 1, ee.Index)
+	assert.Contains(t, err.Error(), "empty intent")
+	_, err = Train(ctx, []Example{{"a", "oos"}, {"b", "oos"}}, &Options{OutOfScope: "oos"})
+	assert.ErrorIs(t, err, ErrNoExamples, "out-of-scope examples are not trained on")
+	_, err = Train(ctx, []Example{{"a", "x"}, {"b", "y"}}, &Options{Rules: []Rule{{Intent: "x", Pattern: "("}}})
+	assert.ErrorContains(t, err, "rule 1")
+	_, err = Train(ctx, []Example{{"a", "x"}, {"b", "y"}}, &Options{Rules: []Rule{{Intent: "x"}}})
+	assert.ErrorContains(t, err, "neither keywords nor pattern")
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = Train(cctx, readTestdata(t, "train.tsv"), testOptions())
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestSaveLoadIdentical(t *testing.T) {
+	m := trainedModel(t)
+	var buf bytes.Buffer
+	n, err := m.WriteTo(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, int64(buf.Len()), n)
+	loaded, err := Load(bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	assert.Equal(t, m.Intents(), loaded.Intents())
+	assert.Equal(t, m.Info(), loaded.Info())
+	for _, e := range append(readTestdata(t, "test.tsv"), readTestdata(t, "val.tsv")...) {
+		assert.Equal(t, m.ClassifyTop(e.Text, 100), loaded.ClassifyTop(e.Text, 100), e.Text)
+	}
+
+	path := t.TempDir() + "/model.bin"
+	require.NoError(t, m.Save(path))
+	fromFile, err := LoadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, m.Classify("发票"), fromFile.Classify("发票"))
+}
+
+func TestLoadRejectsDamage(t *testing.T) {
+	m := trainedModel(t)
+	var buf bytes.Buffer
+	_, err := m.WriteTo(&buf)
+	require.NoError(t, err)
+	good := buf.Bytes()
+
+	for name, data := range map[string][]byte{
+		"empty":     nil,
+		"magic":     append([]byte("NOT-A-MODEL\n"), good[12:]...),
+		"truncated": good[:len(good)/2],
+		"no crc":    good[:len(good)-4],
+		"flipped": func() []byte {
+			b := bytes.Clone(good)
+			b[len(b)/2] ^= 0x40
+			return b
+		}(),
+	} {
+		_, err := Load(bytes.NewReader(data))
+		assert.ErrorIs(t, err, ErrBadModel, name)
+	}
+	_, err = LoadFile(t.TempDir() + "/missing.bin")
+	assert.Error(t, err)
+}
+
+func TestDeterministic(t *testing.T) {
+	train := readTestdata(t, "train.tsv")
+	save := func(workers int) []byte {
+		o := testOptions()
+		o.Workers = workers
+		m, err := Train(context.Background(), train, o)
+		require.NoError(t, err)
+		var buf bytes.Buffer
+		_, err = m.WriteTo(&buf)
+		require.NoError(t, err)
+		return buf.Bytes()
+	}
+	a, b := save(1), save(4)
+	assert.True(t, bytes.Equal(a, b), "same seed gives the same model whatever the parallelism")
+
+	o := testOptions()
+	o.Seed++
+	m2, err := Train(context.Background(), train, o)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = m2.WriteTo(&buf)
+	require.NoError(t, err)
+	assert.False(t, bytes.Equal(a, buf.Bytes()), "another seed gives another model")
+}
+
+func TestConcurrentClassify(t *testing.T) {
+	m := trainedModel(t)
+	test := readTestdata(t, "test.tsv")
+	want := make([]Result, len(test))
+	for i, e := range test {
+		want[i] = m.Classify(e.Text)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range 20 {
+				i := (g + r) % len(test)
+				assert.Equal(t, want[i], m.Classify(test[i].Text))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestRulesOverride(t *testing.T) {
+	train := readTestdata(t, "train.tsv")
+	o := testOptions()
+	o.Rules = []Rule{
+		{Name: "vip", Intent: "human_agent", Keywords: []string{"VIP", "投诉"}},
+		{Intent: "order_status", Pattern: `\bso\d{6,}\b`},
+		{Intent: "lost_card", Keywords: []string{"lost card"}},
+	}
+	m, err := Train(context.Background(), train, o)
+	require.NoError(t, err)
+
+	r := m.Classify("我是ＶＩＰ，我要退款")
+	assert.Equal(t, "human_agent", r.Intent, "keyword rule beats the model")
+	assert.Equal(t, "vip", r.Rule)
+	assert.Equal(t, 1.0, r.Confidence)
+
+	r = m.Classify("what about SO1234567")
+	assert.Equal(t, "order_status", r.Intent)
+	assert.Equal(t, "rule 2", r.Rule)
+
+	assert.Equal(t, "lost_card", m.Classify("I have a lost card").Intent, "rules may name intents the model lacks")
+	assert.Empty(t, m.Classify("vipassana retreat").Rule, "keywords match whole words")
+	assert.Empty(t, m.Classify("我要退款").Rule)
+
+	// Rules survive saving.
+	var buf bytes.Buffer
+	_, err = m.WriteTo(&buf)
+	require.NoError(t, err)
+	loaded, err := Load(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, "vip", loaded.Classify("投诉你们").Rule)
+}
+
+func TestThreshold(t *testing.T) {
+	train := readTestdata(t, "train.tsv")
+	val := readTestdata(t, "val.tsv")
+	o := testOptions()
+	o.Validation = val
+	o.OutOfScope = "oos"
+	m, err := Train(context.Background(), train, o)
+	require.NoError(t, err)
+	info := m.Info()
+	assert.Equal(t, "validation", info.ThresholdSource)
+	assert.Greater(t, info.Threshold, 0.0)
+	rep := Evaluate(m, val, EvalOptions{OutOfScope: "oos"})
+	// The threshold maximizes validation accuracy, so it beats accepting
+	// everything (which gets no out-of-scope example right).
+	all := Evaluate(m.WithThreshold(0), val, EvalOptions{OutOfScope: "oos"})
+	assert.Greater(t, rep.Accuracy, all.Accuracy)
+	assert.Zero(t, all.OOSRecall)
+
+	fixed, err := Train(context.Background(), train, &Options{Seed: 7, Hidden: 64, Threshold: 0.99})
+	require.NoError(t, err)
+	assert.Equal(t, "fixed", fixed.Info().ThresholdSource)
+	r := fixed.Classify("我的订单到哪了")
+	assert.True(t, r.OutOfScope, "nothing reaches 0.99 under label smoothing")
+	assert.Empty(t, r.Intent)
+	assert.Equal(t, "order_status", r.Ranked[0].Intent, "the ranking stays available for suggestions")
+
+	def := trainedModel(t).Info()
+	assert.Equal(t, "default", def.ThresholdSource)
+	assert.InDelta(t, defaultThreshold(def.Intents), def.Threshold, 1e-6)
+}
+
+func TestReadTSV(t *testing.T) {
+	good := "\ufeffrefund\t我要退款\r\n\nrefund\t退钱\norder\twhere is my order"
+	ex, err := ReadTSV(strings.NewReader(good), "good.tsv")
+	require.NoError(t, err)
+	assert.Equal(t, []Example{{"我要退款", "refund"}, {"退钱", "refund"}, {"where is my order", "order"}}, ex)
+
+	for _, c := range []struct {
+		in   string
+		line int
+		msg  string
+	}{
+		{"a\tb\nno tab here\n", 2, "no TAB"},
+		{"a\tb\n\tempty label\n", 2, "empty intent"},
+		{"a\tb\nc\t   \n", 2, "empty text"},
+		{"a\tb\n\nc\t\xff\n", 3, "invalid UTF-8"},
+		{"a\t" + strings.Repeat("x", MaxLineBytes+10) + "\n", 1, "longer than"},
+	} {
+		_, err := ReadTSV(strings.NewReader(c.in), "bad.tsv")
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe, c.in)
+		assert.Equal(t, "bad.tsv", pe.File)
+		assert.Equal(t, c.line, pe.Line)
+		assert.Contains(t, pe.Error(), c.msg)
+		assert.Contains(t, pe.Error(), "bad.tsv:")
+	}
+	_, err = ReadTSVFile("testdata/does-not-exist.tsv")
+	assert.Error(t, err)
+	assert.False(t, errors.Is(err, ErrBadModel))
+}

@@ -1,0 +1,120 @@
+package learn
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/kefuai/kefu/internal/text"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestVocab(t *testing.T) {
+	docs := [][]text.Feature{
+		{{Hash: 1, Count: 1}, {Hash: 2, Count: 3}},
+		{{Hash: 1, Count: 1}, {Hash: 3, Count: 1}},
+	}
+	v := BuildVocab(docs, 1)
+	require.Equal(t, 3, v.Size())
+	assert.Equal(t, []uint64{1, 2, 3}, v.Hashes(), "columns in first-seen order")
+	// Smoothed IDF: ln((1+n)/(1+df)) + 1.
+	assert.InDelta(t, math.Log(3.0/3)+1, v.IDF()[0], 1e-6)
+	assert.InDelta(t, math.Log(3.0/2)+1, v.IDF()[1], 1e-6)
+
+	x := v.Vectorize(Vector{}, []text.Feature{{Hash: 3, Count: 1}, {Hash: 2, Count: 3}, {Hash: 99, Count: 1}})
+	assert.Equal(t, []int32{1, 2}, x.Idx, "sorted, unknown features dropped")
+	assert.InDelta(t, 1, x.Norm(), 1e-6)
+	// Sublinear TF: feature 2 has tf 1+ln 3 against 1 for feature 3.
+	assert.InDelta(t, 1+math.Log(3), x.Val[0]/x.Val[1], 1e-5)
+
+	assert.Equal(t, 1, BuildVocab(docs, 2).Size(), "minDF drops rare features")
+	again := NewVocab(v.Hashes(), v.IDF(), true)
+	assert.Equal(t, x, again.Vectorize(Vector{}, []text.Feature{{Hash: 3, Count: 1}, {Hash: 2, Count: 3}}))
+	assert.Zero(t, v.Vectorize(Vector{}, nil).Len())
+}
+
+func TestVectorDot(t *testing.T) {
+	a := Vector{Idx: []int32{1, 3, 5}, Val: []float32{1, 2, 3}}
+	b := Vector{Idx: []int32{0, 3, 5, 9}, Val: []float32{7, 1, 1, 7}}
+	assert.Equal(t, float32(5), a.Dot(b))
+}
+
+// blobs makes k classes, each marked by its own features plus noise shared
+// by all classes.
+func blobs(n, k, d int, seed uint64) ([]Vector, []int32) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var X []Vector
+	var y []int32
+	for i := range n {
+		c := i % k
+		vals := map[int32]float32{int32(c): 1, int32(k + rng.IntN(d-k)): 1, int32(k + rng.IntN(d-k)): 1}
+		var v Vector
+		for j := range int32(d) {
+			if x, ok := vals[j]; ok {
+				v.Idx = append(v.Idx, j)
+				v.Val = append(v.Val, x)
+			}
+		}
+		v.Normalize()
+		X = append(X, v)
+		y = append(y, int32(c))
+	}
+	return X, y
+}
+
+func TestMLPLearns(t *testing.T) {
+	X, y := blobs(300, 5, 40, 1)
+	m, err := TrainMLP(context.Background(), X, y, 5, 40, MLPConfig{Hidden: 16, Epochs: 20, Seed: 1})
+	require.NoError(t, err)
+	h, p := make([]float32, 16), make([]float32, 5)
+	right := 0
+	Xt, yt := blobs(100, 5, 40, 2)
+	for i, x := range Xt {
+		m.Probs(x, h, p)
+		var sum float32
+		best := 0
+		for k, v := range p {
+			sum += v
+			if v > p[best] {
+				best = k
+			}
+		}
+		assert.InDelta(t, 1, sum, 1e-4)
+		if int32(best) == yt[i] {
+			right++
+		}
+	}
+	assert.GreaterOrEqual(t, right, 95)
+}
+
+func TestMLPDeterministicAndCancellable(t *testing.T) {
+	X, y := blobs(100, 4, 30, 3)
+	cfg := MLPConfig{Hidden: 8, Epochs: 3, Seed: 9, InputDropout: 0.2, Smoothing: 0.1}
+	a, err := TrainMLP(context.Background(), X, y, 4, 30, cfg)
+	require.NoError(t, err)
+	b, err := TrainMLP(context.Background(), X, y, 4, 30, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
+	cfg.Seed++
+	c, err := TrainMLP(context.Background(), X, y, 4, 30, cfg)
+	require.NoError(t, err)
+	assert.NotEqual(t, a.W, c.W)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = TrainMLP(ctx, X, y, 4, 30, cfg)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestVecMath(t *testing.T) {
+	y := []float32{1, 2, 3, 4, 5}
+	axpy(y, 2, []float32{1, 1, 1, 1, 1, 9})
+	assert.Equal(t, []float32{3, 4, 5, 6, 7}, y)
+	assert.Equal(t, float32(1+4+9+16+25), dot([]float32{1, 2, 3, 4, 5}, []float32{1, 2, 3, 4, 5}))
+	z := []float32{1000, 1000, 0}
+	softmax(z)
+	assert.InDelta(t, 0.5, z[0], 1e-6, "softmax is stable for large logits")
+	assert.InDelta(t, 0, z[2], 1e-6)
+}

@@ -1,0 +1,38 @@
+package text
+
+import "testing"
+
+var benchInputs = []struct{ name, text string }{
+	{"en", "I'd like to check the status of my order, it hasn't arrived yet"},
+	{"zh", "我上周买的手机到现在还没有发货，能帮我查一下订单吗"},
+	{"mixed", "我的iPhone 15充不进电了，how do I get a refund？"},
+}
+
+func BenchmarkAnalyze(b *testing.B) {
+	a := defaultAnalyzer(b)
+	for _, in := range benchInputs {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.text)))
+			b.ReportAllocs()
+			var buf []Token
+			for b.Loop() {
+				buf = a.AppendTokens(buf[:0], in.text)
+			}
+		})
+	}
+}
+
+func BenchmarkFeatures(b *testing.B) {
+	a := defaultAnalyzer(b)
+	for _, in := range benchInputs {
+		toks := a.Analyze(in.text)
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.text)))
+			b.ReportAllocs()
+			var buf []Feature
+			for b.Loop() {
+				buf = DefaultFeatures.AppendFeatures(buf[:0], toks)
+			}
+		})
+	}
+}
