@@ -24,21 +24,15 @@ func TestVocab(t *testing.T) {
 	assert.InDelta(t, math.Log(3.0/2)+1, v.IDF()[1], 1e-6)
 
 	x := v.Vectorize(Vector{}, []text.Feature{{Hash: 3, Count: 1}, {Hash: 2, Count: 3}, {Hash: 99, Count: 1}})
-	assert.Equal(t, []int32{1, 2}, x.Idx, "sorted, unknown features dropped")
+	assert.Equal(t, []int32{2, 1}, x.Idx, "in input order, unknown features dropped")
 	assert.InDelta(t, 1, x.Norm(), 1e-6)
 	// Sublinear TF: feature 2 has tf 1+ln 3 against 1 for feature 3.
-	assert.InDelta(t, 1+math.Log(3), x.Val[0]/x.Val[1], 1e-5)
+	assert.InDelta(t, 1+math.Log(3), x.Val[1]/x.Val[0], 1e-5)
 
 	assert.Equal(t, 1, BuildVocab(docs, 2).Size(), "minDF drops rare features")
 	again := NewVocab(v.Hashes(), v.IDF(), true)
 	assert.Equal(t, x, again.Vectorize(Vector{}, []text.Feature{{Hash: 3, Count: 1}, {Hash: 2, Count: 3}}))
 	assert.Zero(t, v.Vectorize(Vector{}, nil).Len())
-}
-
-func TestVectorDot(t *testing.T) {
-	a := Vector{Idx: []int32{1, 3, 5}, Val: []float32{1, 2, 3}}
-	b := Vector{Idx: []int32{0, 3, 5, 9}, Val: []float32{7, 1, 1, 7}}
-	assert.Equal(t, float32(5), a.Dot(b))
 }
 
 // blobs makes k classes, each marked by its own features plus noise shared
@@ -117,4 +111,25 @@ func TestVecMath(t *testing.T) {
 	softmax(z)
 	assert.InDelta(t, 0.5, z[0], 1e-6, "softmax is stable for large logits")
 	assert.InDelta(t, 0, z[2], 1e-6)
+}
+
+func TestKernelsMatchGeneric(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for n := 0; n < 300; n++ {
+		x := make([]float32, n+3)
+		y := make([]float32, n)
+		for i := range x {
+			x[i] = rng.Float32()*2 - 1
+		}
+		for i := range y {
+			y[i] = rng.Float32()*2 - 1
+		}
+		y1, y2 := append([]float32(nil), y...), append([]float32(nil), y...)
+		axpy(y1, 0.7, x)
+		axpyGeneric(y2, 0.7, x)
+		for i := range y1 {
+			assert.InDelta(t, y2[i], y1[i], 1e-5, "axpy n=%d i=%d", n, i)
+		}
+		assert.InDelta(t, dotGeneric(y, x), dot(y, x), 1e-3, "dot n=%d", n)
+	}
 }

@@ -4,12 +4,10 @@
 // builds intent models from it, and package kb its learned retrieval.
 package learn
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
-// Vector is a sparse vector with column indices in increasing order.
+// Vector is a sparse vector: entries in any order, each column at most
+// once.
 type Vector struct {
 	Idx []int32
 	Val []float32
@@ -17,25 +15,6 @@ type Vector struct {
 
 // Len returns the number of stored entries.
 func (v Vector) Len() int { return len(v.Idx) }
-
-// Dot returns the dot product of two sparse vectors.
-func (v Vector) Dot(w Vector) float32 {
-	var s float32
-	i, j := 0, 0
-	for i < len(v.Idx) && j < len(w.Idx) {
-		switch {
-		case v.Idx[i] == w.Idx[j]:
-			s += v.Val[i] * w.Val[j]
-			i++
-			j++
-		case v.Idx[i] < w.Idx[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return s
-}
 
 // Norm returns the Euclidean norm.
 func (v Vector) Norm() float32 {
@@ -55,24 +34,5 @@ func (v Vector) Normalize() {
 	inv := 1 / n
 	for i := range v.Val {
 		v.Val[i] *= inv
-	}
-}
-
-// sortVector sorts entries by column.
-func sortVector(v *Vector) {
-	if slices.IsSorted(v.Idx) {
-		return
-	}
-	type e struct {
-		i int32
-		v float32
-	}
-	es := make([]e, len(v.Idx))
-	for k := range es {
-		es[k] = e{v.Idx[k], v.Val[k]}
-	}
-	slices.SortFunc(es, func(a, b e) int { return int(a.i) - int(b.i) })
-	for k := range es {
-		v.Idx[k], v.Val[k] = es[k].i, es[k].v
 	}
 }

@@ -2,8 +2,9 @@ package learn
 
 import "math"
 
-// axpy computes y += a*x over len(y) elements; x must be at least as long.
-func axpy(y []float32, a float32, x []float32) {
+// axpyGeneric computes y += a*x over len(y) elements; x must be at least
+// as long.
+func axpyGeneric(y []float32, a float32, x []float32) {
 	x = x[:len(y)]
 	i := 0
 	for ; i+4 <= len(y); i += 4 {
@@ -19,8 +20,9 @@ func axpy(y []float32, a float32, x []float32) {
 	}
 }
 
-// dot returns the dot product of x and y over len(x) elements.
-func dot(x, y []float32) float32 {
+// dotGeneric returns the dot product of x and y over len(x) elements; y
+// must be at least as long.
+func dotGeneric(x, y []float32) float32 {
 	y = y[:len(x)]
 	var s0, s1, s2, s3 float32
 	i := 0

@@ -70,8 +70,9 @@ func (v *Vocab) IDF() []float32 { return v.idf }
 // Size returns the number of columns.
 func (v *Vocab) Size() int { return len(v.idf) }
 
-// Vectorize converts features to a unit-length TF-IDF vector, appending to
-// the buffers of dst. Unknown features are dropped.
+// Vectorize converts features (with distinct hashes) to a unit-length
+// TF-IDF vector in the order given, reusing the buffers of dst. Unknown
+// features are dropped.
 func (v *Vocab) Vectorize(dst Vector, fs []text.Feature) Vector {
 	dst.Idx, dst.Val = dst.Idx[:0], dst.Val[:0]
 	for _, f := range fs {
@@ -86,7 +87,6 @@ func (v *Vocab) Vectorize(dst Vector, fs []text.Feature) Vector {
 		dst.Idx = append(dst.Idx, c)
 		dst.Val = append(dst.Val, tf*v.idf[c])
 	}
-	sortVector(&dst)
 	dst.Normalize()
 	return dst
 }

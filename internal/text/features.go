@@ -136,10 +136,13 @@ func (cfg FeatureConfig) AppendFeatures(dst []Feature, toks []Token) []Feature {
 // appendCharGrams appends character n-grams of "<w>".
 func appendCharGrams(dst []Feature, w string, lo, hi int) []Feature {
 	var buf [64]int // rune start offsets in "<"+w+">"
-	marked := "<" + w + ">"
+	var mb [128]byte
+	marked := append(append(append(mb[:0], '<'), w...), '>')
 	offs := buf[:0]
-	for i := range marked {
+	for i := 0; i < len(marked); {
 		offs = append(offs, i)
+		_, size := utf8.DecodeRune(marked[i:])
+		i += size
 	}
 	n := len(offs)
 	offs = append(offs, len(marked))
@@ -148,7 +151,7 @@ func appendCharGrams(dst []Feature, w string, lo, hi int) []Feature {
 			break
 		}
 		for i := 0; i+size <= n; i++ {
-			dst = append(dst, Feature{Hash: hashStr(nsChar, marked[offs[i]:offs[i+size]]), Count: 1})
+			dst = append(dst, Feature{Hash: hashBytes(nsChar, marked[offs[i]:offs[i+size]]), Count: 1})
 		}
 	}
 	return dst
@@ -181,35 +184,50 @@ func appendHanGrams(dst []Feature, run []Token, lo, hi int) []Feature {
 }
 
 // mergeFeatures sums the counts of equal hashes in dst[start:], keeping the
-// first occurrence order.
+// first occurrence order. Up to 1024 features it works in a hash table on
+// the stack, without allocating.
 func mergeFeatures(dst []Feature, start int) []Feature {
 	fs := dst[start:]
-	if len(fs) < 2 {
+	n := len(fs)
+	if n < 2 {
 		return dst
 	}
-	if len(fs) <= 32 {
+	if n > 1024 {
+		seen := make(map[uint64]int, n)
 		out := fs[:0]
-	outer:
 		for _, f := range fs {
-			for k := range out {
-				if out[k].Hash == f.Hash {
-					out[k].Count += f.Count
-					continue outer
-				}
+			if k, ok := seen[f.Hash]; ok {
+				out[k].Count += f.Count
+				continue
 			}
+			seen[f.Hash] = len(out)
 			out = append(out, f)
 		}
 		return dst[:start+len(out)]
 	}
-	seen := make(map[uint64]int, len(fs))
+	size := 64
+	for size < 2*n {
+		size <<= 1
+	}
+	var table [2048]int16 // slot → index+1 into out; 0 is empty
+	slots := table[:size]
+	mask := uint64(size - 1)
 	out := fs[:0]
 	for _, f := range fs {
-		if k, ok := seen[f.Hash]; ok {
-			out[k].Count += f.Count
-			continue
+		h := (f.Hash ^ f.Hash>>29) & mask
+		for {
+			s := slots[h]
+			if s == 0 {
+				slots[h] = int16(len(out) + 1)
+				out = append(out, f)
+				break
+			}
+			if out[s-1].Hash == f.Hash {
+				out[s-1].Count += f.Count
+				break
+			}
+			h = (h + 1) & mask
 		}
-		seen[f.Hash] = len(out)
-		out = append(out, f)
 	}
 	return dst[:start+len(out)]
 }
@@ -224,6 +242,14 @@ func fnvByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
 func fnvString(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+func hashBytes(ns byte, b []byte) uint64 {
+	h := fnvByte(fnvOffset, ns)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * fnvPrime
 	}
 	return h
 }
