@@ -5,7 +5,11 @@ go 1.26.8
 require (
 	github.com/go-ego/gse v0.80.3
 	github.com/kljensen/snowball v0.10.0
+	github.com/stretchr/testify v1.12.1
 	golang.org/x/text v0.44.0
 )
 
-require github.com/vcaesar/cedar v0.20.2 // indirect
+require (
+	github.com/vcaesar/cedar v0.20.2 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)
