@@ -6,10 +6,12 @@ require (
 	github.com/go-ego/gse v0.80.3
 	github.com/kljensen/snowball v0.10.0
 	github.com/stretchr/testify v1.12.1
+	go.etcd.io/bbolt v1.5.0
 	golang.org/x/text v0.44.0
 )
 
 require (
 	github.com/vcaesar/cedar v0.20.2 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/sys v0.45.0 // indirect
 )
