@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -109,9 +110,18 @@ func (e *InvalidError) Error() string {
 	return fmt.Sprintf("kb: entry %q: %s: %s", e.ID, e.Field, e.Reason)
 }
 
-// Validate checks what every Store requires of an entry: a valid ID, a
-// non-empty question, valid UTF-8 everywhere, URLs on images and links.
-// It returns an [*InvalidError].
+// Validate checks what every Store requires of an entry, and returns an
+// [*InvalidError] for the first problem found:
+//
+//   - the ID is 1 to [MaxIDLen] bytes without control characters;
+//   - the question is not blank;
+//   - all text is valid UTF-8;
+//   - questions, similar questions, category, tags, suggestions, image
+//     alt texts and link titles are single lines without control
+//     characters, and list items are not blank (the answer text may span
+//     lines);
+//   - image and link URLs are present and contain no white space;
+//   - the version is not negative.
 func (e *Entry) Validate() error {
 	bad := func(field, reason string) error { return &InvalidError{ID: e.ID, Field: field, Reason: reason} }
 	switch {
@@ -119,54 +129,85 @@ func (e *Entry) Validate() error {
 		return bad("id", "empty")
 	case len(e.ID) > MaxIDLen:
 		return bad("id", fmt.Sprintf("longer than %d bytes", MaxIDLen))
-	case strings.ContainsFunc(e.ID, func(r rune) bool { return r < ' ' || r == 0x7f || r == utf8.RuneError }):
-		return bad("id", "contains control characters or invalid UTF-8")
 	case strings.TrimSpace(e.Question) == "":
 		return bad("question", "empty")
 	case e.Version < 0:
 		return bad("version", "negative")
 	}
-	texts := []struct {
+	if r := lineProblem(e.ID); r != "" {
+		return bad("id", r)
+	}
+	if !utf8.ValidString(e.Answer.Text) {
+		return bad("answer", "invalid UTF-8")
+	}
+	if strings.ContainsFunc(e.Answer.Text, func(r rune) bool { return r < ' ' && r != '\n' && r != '\t' || r == 0x7f }) {
+		return bad("answer", "contains control characters other than line feed and tab")
+	}
+	lines := []struct {
 		field string
 		s     string
-	}{{"question", e.Question}, {"answer.text", e.Answer.Text}, {"category", e.Category}}
-	for _, t := range texts {
-		if !utf8.ValidString(t.s) {
-			return bad(t.field, "invalid UTF-8")
+	}{{"question", e.Question}, {"category", e.Category}}
+	for _, l := range lines {
+		if r := lineProblem(l.s); r != "" {
+			return bad(l.field, r)
 		}
 	}
-	for i, s := range e.Similar {
-		if !utf8.ValidString(s) {
-			return bad(fmt.Sprintf("similar[%d]", i), "invalid UTF-8")
-		}
-	}
-	for i, s := range e.Tags {
-		if !utf8.ValidString(s) {
-			return bad(fmt.Sprintf("tags[%d]", i), "invalid UTF-8")
-		}
-	}
-	for i, s := range e.Answer.Suggestions {
-		if !utf8.ValidString(s) {
-			return bad(fmt.Sprintf("answer.suggestions[%d]", i), "invalid UTF-8")
+	lists := []struct {
+		field string
+		items []string
+	}{{"similar", e.Similar}, {"tags", e.Tags}, {"suggestions", e.Answer.Suggestions}}
+	for _, l := range lists {
+		for i, s := range l.items {
+			if strings.TrimSpace(s) == "" {
+				return bad(fmt.Sprintf("%s[%d]", l.field, i), "blank")
+			}
+			if r := lineProblem(s); r != "" {
+				return bad(fmt.Sprintf("%s[%d]", l.field, i), r)
+			}
 		}
 	}
 	for i, im := range e.Answer.Images {
-		if strings.TrimSpace(im.URL) == "" {
-			return bad(fmt.Sprintf("answer.images[%d].url", i), "empty")
+		if r := urlProblem(im.URL); r != "" {
+			return bad(fmt.Sprintf("images[%d].url", i), r)
 		}
-		if !utf8.ValidString(im.URL) || !utf8.ValidString(im.Alt) {
-			return bad(fmt.Sprintf("answer.images[%d]", i), "invalid UTF-8")
+		if r := lineProblem(im.Alt); r != "" {
+			return bad(fmt.Sprintf("images[%d].alt", i), r)
 		}
 	}
 	for i, l := range e.Answer.Links {
-		if strings.TrimSpace(l.URL) == "" {
-			return bad(fmt.Sprintf("answer.links[%d].url", i), "empty")
+		if r := urlProblem(l.URL); r != "" {
+			return bad(fmt.Sprintf("links[%d].url", i), r)
 		}
-		if !utf8.ValidString(l.URL) || !utf8.ValidString(l.Title) {
-			return bad(fmt.Sprintf("answer.links[%d]", i), "invalid UTF-8")
+		if r := lineProblem(l.Title); r != "" {
+			return bad(fmt.Sprintf("links[%d].title", i), r)
 		}
 	}
 	return nil
+}
+
+// lineProblem says what keeps s from being one line of text, or "".
+func lineProblem(s string) string {
+	if !utf8.ValidString(s) {
+		return "invalid UTF-8"
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f || r == 0x2028 || r == 0x2029 }) {
+		return "contains a line break or control character"
+	}
+	return ""
+}
+
+func urlProblem(u string) string {
+	switch {
+	case u == "":
+		return "empty"
+	case !utf8.ValidString(u):
+		return "invalid UTF-8"
+	case strings.ContainsFunc(u, unicode.IsSpace):
+		return "contains white space"
+	case strings.ContainsFunc(u, unicode.IsControl):
+		return "contains control characters"
+	}
+	return ""
 }
 
 // Clone returns a deep copy of e.

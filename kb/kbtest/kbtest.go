@@ -59,7 +59,7 @@ func Rich(id string) kb.Entry {
 	return kb.Entry{
 		ID:       id,
 		Question: "花呗怎么还款？",
-		Similar:  []string{"花呗还款方式", "How do I repay Huabei? 🙏", "怎么 还\t花呗"},
+		Similar:  []string{"花呗还款方式", "How do I repay Huabei? 🙏", "怎么  还 花呗 "},
 		Answer: kb.Answer{
 			Text:        "打开支付宝 → 我的 → 花呗 → 还款。\n第二行, with \"quotes\", commas",
 			Images:      []kb.Image{{URL: "https://example.com/a.png", Alt: "还款页面"}, {URL: "https://example.com/b.png"}},
@@ -238,6 +238,9 @@ func testInvalid(t *testing.T, s kb.Store) {
 		{ID: "", Question: "q"},
 		{ID: "no-question", Question: "  "},
 		{ID: "bad\nid", Question: "q"},
+		{ID: "two-lines", Question: "q1\nq2"},
+		{ID: "blank-similar", Question: "q", Similar: []string{" "}},
+		{ID: "url-space", Question: "q", Answer: kb.Answer{Links: []kb.Link{{URL: "http://a b"}}}},
 		{ID: "bad-image", Question: "q", Answer: kb.Answer{Images: []kb.Image{{Alt: "no url"}}}},
 		{ID: "bad-utf8", Question: "q\xff"},
 	}
