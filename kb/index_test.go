@@ -422,3 +422,21 @@ func TestReranker(t *testing.T) {
 	require.Len(t, hits, 2)
 	assert.Equal(t, seen[len(seen)-1], hits[0].Entry.ID)
 }
+
+func TestCalibrate(t *testing.T) {
+	ix := newTestIndex(t, IndexOptions{}, faq()...)
+	probes := []Probe{
+		{"退款怎么申请", "refund"}, {"发票怎么开", "invoice"}, {"快递多久到", "delivery"},
+		{"forgot my password", "password"}, {"今天天气怎么样", ""}, {"讲个笑话", ""}, {"what time is it", ""},
+	}
+	c, err := ix.Calibrate(context.Background(), probes)
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, c.Answered)
+	assert.Equal(t, 1.0, c.Refused)
+	for _, p := range probes {
+		got := top(t, ix, p.Query, SearchOptions{MinConfidence: c.MinConfidence})
+		assert.Equal(t, p.Want, got, p.Query)
+	}
+	_, err = ix.Calibrate(context.Background(), probes[:2])
+	assert.Error(t, err, "unanswerable probes are needed")
+}
