@@ -28,10 +28,14 @@ type IndexOptions struct {
 }
 
 // Reranker rescores the candidates of a lexical search, for example with a
-// model trained on the entries' questions. It receives at most
-// [IndexOptions.Candidates] hits, best lexical match first, and returns them
-// (or a subset) in its own order with its own Score and Confidence. It must
-// not modify the entries in the hits. It must be safe for concurrent use.
+// model trained on the entries' questions (see [Index.Entries] and
+// [Index.Generation] to train it and to notice when it is stale). It
+// receives at most [IndexOptions.Candidates] hits, best lexical match
+// first, and returns hits in its own order with its own Score and
+// Confidence: a subset of the candidates, or other entries it found
+// itself. The search then keeps the first K hits that pass
+// MinConfidence. It must not modify the entries in the hits. It must be
+// safe for concurrent use.
 type Reranker interface {
 	Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, error)
 }
@@ -118,6 +122,7 @@ type Index struct {
 	sumE  [nKinds]float64
 	sumQ  [nKinds]float64
 	deadQ int
+	gen   uint64
 
 	pool sync.Pool // *scratch
 }
@@ -213,6 +218,14 @@ func (ix *Index) Entries() []Entry {
 	ix.mu.RUnlock()
 	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
 	return out
+}
+
+// Generation returns a number that grows with every change to the index,
+// so that something derived from its entries can tell it is stale.
+func (ix *Index) Generation() uint64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.gen
 }
 
 // Version returns the highest version of id the index has seen, in a put
@@ -324,6 +337,7 @@ func (ix *Index) apply(chs []change) {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.gen++
 	for i, c := range chs {
 		if s, ok := ix.docs[c.id]; ok && olds[i] != nil {
 			ix.remove(s, olds[i])

@@ -133,11 +133,13 @@ func TestSearchCanceled(t *testing.T) {
 func TestIndexUpdates(t *testing.T) {
 	ix := newTestIndex(t, IndexOptions{}, faq()...)
 	assert.Equal(t, "refund", top(t, ix, "我要退钱", SearchOptions{}))
+	gen := ix.Generation()
 
 	// Replace: the old questions no longer match, the new ones do.
 	e := faq()[0]
 	e.Similar = []string{"退货退款"}
 	ix.Put(e)
+	assert.Greater(t, ix.Generation(), gen)
 	assert.Empty(t, top(t, ix, "我要退钱", SearchOptions{}))
 	assert.Equal(t, "refund", top(t, ix, "退货退款", SearchOptions{}))
 
