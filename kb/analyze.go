@@ -1,8 +1,6 @@
 package kb
 
 import (
-	"strings"
-
 	"github.com/kefuai/kefu/internal/text"
 )
 
@@ -16,7 +14,8 @@ const (
 	nKinds
 )
 
-var kindPrefix = [nKinds]string{"\x01", "\x02", "\x03"}
+// kindPrefixes holds the first byte of a term of each kind.
+const kindPrefixes = "\x01\x02\x03"
 
 // qterm is one distinct term of an analyzed text with its frequency.
 type qterm struct {
@@ -45,16 +44,20 @@ func lowTag(tag string) bool {
 	return false
 }
 
-var lowWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`a an the i me my we our you your it its is are was were be been am do doe does did
-		to of in on at for from with by about as into and or but if so that this these those there what which who whom
-		how why when where can could would should will shall may might must have has had having not no yes please
-		thank thanks hi hello ani some just still get got`) {
-		m[w] = true
+// lowWord reports whether an English term (a stem) is a function word.
+func lowWord(w string) bool {
+	switch w {
+	case "a", "an", "the", "i", "me", "my", "we", "our", "you", "your", "it", "its", "is", "are",
+		"was", "were", "be", "been", "am", "do", "doe", "does", "did", "to", "of", "in", "on", "at",
+		"for", "from", "with", "by", "about", "as", "into", "and", "or", "but", "if", "so", "that",
+		"this", "these", "those", "there", "what", "which", "who", "whom", "how", "why", "when", "where",
+		"can", "could", "would", "should", "will", "shall", "may", "might", "must", "have", "has", "had",
+		"having", "not", "no", "yes", "please", "thank", "thanks", "hi", "hello", "ani", "some", "just",
+		"still", "get", "got":
+		return true
 	}
-	return m
-}()
+	return false
+}
 
 // analyze turns s into terms. With query set, function words get a lower
 // weight; indexed text keeps every term at weight 1.
@@ -63,7 +66,7 @@ func analyze(an *text.Analyzer, s string, query bool, p *params) analysis {
 	var out analysis
 	idx := make(map[string]int, len(toks)*3)
 	add := func(kind uint8, t string, w float32) {
-		key := kindPrefix[kind] + t
+		key := kindPrefixes[kind:kind+1] + t
 		if i, ok := idx[key]; ok {
 			q := &out.terms[i]
 			if q.tf < 0xffff {
@@ -99,7 +102,7 @@ func analyze(an *text.Analyzer, s string, query bool, p *params) analysis {
 		}
 		w := float32(1)
 		if query {
-			if t.Kind == text.Han && lowTag(t.Tag) || t.Kind == text.Word && lowWords[t.Term] {
+			if t.Kind == text.Han && lowTag(t.Tag) || t.Kind == text.Word && lowWord(t.Term) {
 				w = p.lowWeight
 			}
 		}

@@ -34,11 +34,12 @@ type Bolt struct {
 	now     func() time.Time
 }
 
-var (
-	bucketEntries = []byte("entries") // id → Entry JSON
-	bucketLast    = []byte("last")    // id → last version, deleted or not
-	bucketRevs    = []byte("revs")    // seq → Revision JSON
-	bucketByID    = []byte("byid")    // id 0x00 seq → nothing
+// Buckets of the file.
+const (
+	bucketEntries = "entries" // id → Entry JSON
+	bucketLast    = "last"    // id → last version, deleted or not
+	bucketRevs    = "revs"    // seq → Revision JSON
+	bucketByID    = "byid"    // id 0x00 seq → nothing
 )
 
 // OpenBolt opens or creates the store file at path.
@@ -55,8 +56,8 @@ func OpenBolt(path string, opts *BoltOptions) (*Bolt, error) {
 		return nil, fmt.Errorf("kb: opening %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketEntries, bucketLast, bucketRevs, bucketByID} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+		for _, b := range []string{bucketEntries, bucketLast, bucketRevs, bucketByID} {
+			if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
 				return err
 			}
 		}
@@ -81,7 +82,7 @@ func (s *Bolt) Get(ctx context.Context, id string) (Entry, error) {
 	}
 	var e Entry
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketEntries).Get([]byte(id))
+		v := tx.Bucket([]byte(bucketEntries)).Get([]byte(id))
 		if v == nil {
 			return notFound(id)
 		}
@@ -98,8 +99,8 @@ func (s *Bolt) List(ctx context.Context) ([]Entry, int64, error) {
 	var out []Entry
 	var seq int64
 	err := s.db.View(func(tx *bolt.Tx) error {
-		seq = int64(tx.Bucket(bucketRevs).Sequence())
-		return tx.Bucket(bucketEntries).ForEach(func(k, v []byte) error {
+		seq = int64(tx.Bucket([]byte(bucketRevs)).Sequence())
+		return tx.Bucket([]byte(bucketEntries)).ForEach(func(k, v []byte) error {
 			var e Entry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return err
@@ -121,7 +122,7 @@ func (s *Bolt) Write(ctx context.Context, b Batch) ([]Revision, error) {
 	}
 	var revs []Revision
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		ents, last, rb, byID := tx.Bucket(bucketEntries), tx.Bucket(bucketLast), tx.Bucket(bucketRevs), tx.Bucket(bucketByID)
+		ents, last, rb, byID := tx.Bucket([]byte(bucketEntries)), tx.Bucket([]byte(bucketLast)), tx.Bucket([]byte(bucketRevs)), tx.Bucket([]byte(bucketByID))
 		var err error
 		revs, err = b.Plan(int64(rb.Sequence()), s.now(), func(id string) (*Entry, int64, error) {
 			var lastV int64
@@ -191,7 +192,7 @@ func (s *Bolt) Revisions(ctx context.Context, q RevQuery) ([]Revision, error) {
 	var out []Revision
 	full := func() bool { return q.Limit > 0 && len(out) >= q.Limit }
 	err := s.db.View(func(tx *bolt.Tx) error {
-		rb := tx.Bucket(bucketRevs)
+		rb := tx.Bucket([]byte(bucketRevs))
 		decode := func(v []byte) error {
 			var r Revision
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -210,7 +211,7 @@ func (s *Bolt) Revisions(ctx context.Context, q RevQuery) ([]Revision, error) {
 			return nil
 		}
 		prefix := append([]byte(q.ID), 0)
-		c := tx.Bucket(bucketByID).Cursor()
+		c := tx.Bucket([]byte(bucketByID)).Cursor()
 		for k, _ := c.Seek(append(bytes.Clone(prefix), u64(q.After+1)...)); k != nil && bytes.HasPrefix(k, prefix) && !full(); k, _ = c.Next() {
 			if err := decode(rb.Get(k[len(prefix):])); err != nil {
 				return err
@@ -231,7 +232,7 @@ func (s *Bolt) Wait(ctx context.Context, after int64) error {
 	s.mu.Unlock()
 	var seq int64
 	err := s.db.View(func(tx *bolt.Tx) error {
-		seq = int64(tx.Bucket(bucketRevs).Sequence())
+		seq = int64(tx.Bucket([]byte(bucketRevs)).Sequence())
 		return nil
 	})
 	if err != nil {
