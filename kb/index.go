@@ -246,7 +246,8 @@ type change struct {
 
 // Put adds entries or replaces the indexed entries with the same IDs.
 // Disabled entries are removed from search. All entries of one call become
-// visible to searches at once.
+// visible to searches at once; of entries with the same ID, the last
+// counts.
 func (ix *Index) Put(entries ...Entry) {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
@@ -289,19 +290,7 @@ func (ix *Index) Apply(revs ...Revision) int {
 			chs = append(chs, ix.prepare(r.Entry))
 		}
 	}
-	// Keep only the last change of each ID.
-	last := make(map[string]int, len(chs))
-	for i, c := range chs {
-		last[c.id] = i
-	}
-	kept := chs[:0]
-	for i, c := range chs {
-		if last[c.id] == i {
-			kept = append(kept, c)
-		}
-	}
-	ix.apply(kept)
-	return len(kept)
+	return ix.apply(chs)
 }
 
 // prepare analyzes an entry outside the index lock.
@@ -317,18 +306,28 @@ func (ix *Index) prepare(e Entry) change {
 	return c
 }
 
-// apply runs with wmu held.
-func (ix *Index) apply(chs []change) {
+// apply applies the last change of each ID and returns how many that
+// is. It runs with wmu held.
+func (ix *Index) apply(chs []change) int {
+	last := make(map[string]int, len(chs))
+	for i, c := range chs {
+		last[c.id] = i
+	}
+	kept := chs[:0]
+	for i, c := range chs {
+		if last[c.id] == i {
+			kept = append(kept, c)
+		}
+	}
+	chs = kept
 	if len(chs) == 0 {
-		return
+		return 0
 	}
 	// Old versions are re-analyzed to find their terms; that happens
 	// before taking the lock that searches wait for.
 	olds := make([][]analysis, len(chs))
-	done := map[string]bool{}
 	for i, c := range chs {
-		if s, ok := ix.docs[c.id]; ok && !done[c.id] {
-			done[c.id] = true
+		if s, ok := ix.docs[c.id]; ok {
 			e := ix.ents[s].e
 			for _, q := range e.Questions() {
 				olds[i] = append(olds[i], analyze(ix.an, q, false, &ix.p))
@@ -339,7 +338,7 @@ func (ix *Index) apply(chs []change) {
 	defer ix.mu.Unlock()
 	ix.gen++
 	for i, c := range chs {
-		if s, ok := ix.docs[c.id]; ok && olds[i] != nil {
+		if s, ok := ix.docs[c.id]; ok {
 			ix.remove(s, olds[i])
 		}
 		if v := c.e.Version; v > ix.vers[c.id] {
@@ -352,6 +351,7 @@ func (ix *Index) apply(chs []change) {
 	if ix.deadQ > 1024 && ix.deadQ > ix.nQ/2 {
 		ix.compact()
 	}
+	return len(chs)
 }
 
 func (ix *Index) add(e Entry, qs []analysis) {
@@ -554,11 +554,15 @@ func normTable(k1, b, avg float64, n int) []float64 {
 }
 
 // search ranks entries for an analyzed query. Terms are processed one at a
-// time, most informative first, accumulating scores (term at a time). Once
-// the terms left could not lift an entry that has not matched yet above the
-// k-th best so far (the MaxScore bound), the rest are only looked up for
-// the entries still in the running, so the long posting lists of common
-// terms are not walked. The ranking is the same as a full evaluation's.
+// time, informative ones first, accumulating scores (term at a time). Two
+// shortcuts keep long posting lists from being walked:
+//
+//   - once the terms left could not lift an entry that has not matched yet
+//     above the k-th best so far (the MaxScore bound), the rest are only
+//     looked up for the entries still in the running; the ranking is the
+//     same as a full evaluation's;
+//   - once only common terms are left (see params), they are looked up for
+//     the best params.depth entries so far only.
 func (ix *Index) search(qa *analysis, category string, k int) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -156,6 +156,20 @@ func TestIndexUpdates(t *testing.T) {
 	assert.Len(t, ix.Entries(), 4)
 }
 
+func TestIndexSameIDTwice(t *testing.T) {
+	ix := newTestIndex(t, IndexOptions{})
+	ix.Put(Entry{ID: "a", Question: "第一版", Enabled: true}, Entry{ID: "a", Question: "第二版", Enabled: true})
+	assert.Equal(t, 1, ix.Len())
+	ix.Put(Entry{ID: "a", Question: "第三版", Enabled: true}, Entry{ID: "a", Question: "第四版", Enabled: true})
+	assert.Equal(t, 1, ix.Len())
+	hits, err := ix.Search(context.Background(), "版", SearchOptions{MinConfidence: -1})
+	require.NoError(t, err)
+	require.Len(t, hits, 1)
+	assert.Equal(t, "第四版", hits[0].Entry.Question)
+	ix.Delete("a", "a")
+	assert.Zero(t, ix.Len())
+}
+
 func TestIndexApplyOrdersByVersion(t *testing.T) {
 	ix := newTestIndex(t, IndexOptions{})
 	v1 := Entry{ID: "a", Question: "旧问题", Enabled: true, Version: 1}
