@@ -56,14 +56,18 @@ type Answer struct {
 
 // Image is a picture in an answer.
 type Image struct {
+	// URL locates the picture.
 	URL string `json:"url"`
+	// Alt describes it, for channels that cannot show pictures.
 	Alt string `json:"alt,omitempty"`
 }
 
 // Link is a hyperlink in an answer.
 type Link struct {
+	// Title is the text shown for the link.
 	Title string `json:"title,omitempty"`
-	URL   string `json:"url"`
+	// URL is where it leads.
+	URL string `json:"url"`
 }
 
 // MaxIDLen is the longest entry ID, in bytes.
@@ -84,6 +88,7 @@ var (
 // ConflictError reports an optimistic-concurrency failure on one entry.
 // errors.Is(err, ErrConflict) holds for it.
 type ConflictError struct {
+	// ID is the entry's ID.
 	ID string
 	// Want is the version the writer expected (0: the entry must not
 	// exist).
@@ -92,6 +97,7 @@ type ConflictError struct {
 	Have int64
 }
 
+// Error describes the conflict.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("kb: version conflict on entry %q: expected version %d, stored version is %d", e.ID, e.Want, e.Have)
 }
@@ -101,11 +107,16 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
 // InvalidError reports an entry that cannot be stored.
 type InvalidError struct {
-	ID     string
-	Field  string
+	// ID is the entry's ID, possibly empty.
+	ID string
+	// Field names the field at fault: "question", "similar[2]",
+	// "images[0].url", ….
+	Field string
+	// Reason says what is wrong.
 	Reason string
 }
 
+// Error describes the problem.
 func (e *InvalidError) Error() string {
 	return fmt.Sprintf("kb: entry %q: %s: %s", e.ID, e.Field, e.Reason)
 }

@@ -87,6 +87,7 @@ type FieldError struct {
 	Err error
 }
 
+// Error names the row, column and cell, then the problem.
 func (e *FieldError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kb: row %d", e.Row)
@@ -100,6 +101,7 @@ func (e *FieldError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns Err.
 func (e *FieldError) Unwrap() error { return e.Err }
 
 // maxErrors caps the problems reported for one file.
