@@ -81,16 +81,17 @@ func analyze(an *text.Analyzer, s string, query bool, p *params) analysis {
 			out.lens[kind]++
 		}
 	}
-	var run []rune     // current run of adjacent Han characters
-	var runW []float32 // query weight of each character
+	// Character n-grams keep full weight even inside function words:
+	// lowering them too was worse on validation data.
+	var run []rune // current run of adjacent Han characters
 	flush := func() {
 		for i, r := range run {
-			add(kUni, string(r), runW[i])
+			add(kUni, string(r), 1)
 			if i > 0 {
-				add(kBi, string(run[i-1:i+1]), max(runW[i-1], runW[i]))
+				add(kBi, string(run[i-1:i+1]), 1)
 			}
 		}
-		run, runW = run[:0], runW[:0]
+		run = run[:0]
 	}
 	prevEnd := -1
 	for _, t := range toks {
@@ -115,10 +116,7 @@ func analyze(an *text.Analyzer, s string, query bool, p *params) analysis {
 			if t.Term != t.Text {
 				src = t.Term // a synonym: n-grams of its canonical form
 			}
-			for _, r := range src {
-				run = append(run, r)
-				runW = append(runW, 1)
-			}
+			run = append(run, []rune(src)...)
 		} else {
 			flush()
 		}
