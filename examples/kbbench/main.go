@@ -1,0 +1,281 @@
+// Command kbbench measures knowledge-base retrieval: how often the right
+// entry comes first, and how fast a search is.
+//
+//	go run ./examples/kbbench -pairs PAIRS.tsv [-json]                          # question-pair mode
+//	go run ./examples/kbbench -train TRAIN.tsv -test TEST.tsv -shots K [-json]  # intents-as-FAQ mode
+//	go run ./examples/kbbench -scale N [-json]                                  # latency at N synthetic entries
+//
+// Pair mode reads lines "label<TAB>s1<TAB>s2" (label 1: same meaning). The
+// knowledge base holds one entry per distinct s1; each positive pair is a
+// query s2 whose right answer is the entry of its s1.
+//
+// Intents-as-FAQ mode reads lines "label<TAB>text". Each label is one
+// entry whose questions are its first K training texts, in file order (the
+// first is the standard question, the others similar questions); a test
+// text is right when the top entry is its label.
+//
+// Scale mode indexes N synthetic Chinese entries (random words drawn from a
+// Zipf distribution, so that common terms have long posting lists) and
+// searches with perturbed copies of their questions.
+//
+// Searches return the ten best entries with no confidence threshold. With
+// -json the last line is one JSON object: recall_at_1, recall_at_5,
+// mrr_at_10, us_per_query (median over the queries, one goroutine),
+// index_seconds (time to index every entry), n_entries, n_queries, and
+// also p99_us_per_query and heap_mb (live heap after indexing, the shared
+// Chinese dictionary included).
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kefuai/kefu/kb"
+)
+
+type result struct {
+	RecallAt1  float64 `json:"recall_at_1"`
+	RecallAt5  float64 `json:"recall_at_5"`
+	MRRAt10    float64 `json:"mrr_at_10"`
+	USPerQuery float64 `json:"us_per_query"`
+	IndexSecs  float64 `json:"index_seconds"`
+	NEntries   int     `json:"n_entries"`
+	NQueries   int     `json:"n_queries"`
+	P99US      float64 `json:"p99_us_per_query"`
+	HeapMB     float64 `json:"heap_mb"`
+}
+
+type query struct {
+	text string
+	want string // entry ID
+}
+
+func main() {
+	pairs := flag.String("pairs", "", "question-pair file: label<TAB>s1<TAB>s2")
+	train := flag.String("train", "", "intent training file: label<TAB>text")
+	test := flag.String("test", "", "intent test file: label<TAB>text")
+	shots := flag.Int("shots", 5, "training texts per intent (intents-as-FAQ mode)")
+	scale := flag.Int("scale", 0, "number of synthetic entries (scale mode)")
+	nq := flag.Int("queries", 2000, "number of queries in scale mode")
+	asJSON := flag.Bool("json", false, "print one JSON object as the last line")
+	flag.Parse()
+
+	var (
+		entries []kb.Entry
+		queries []query
+		err     error
+	)
+	switch {
+	case *pairs != "":
+		entries, queries, err = loadPairs(*pairs)
+	case *train != "" && *test != "":
+		if *shots < 1 {
+			fail(fmt.Errorf("-shots must be at least 1"))
+		}
+		entries, queries, err = loadIntents(*train, *test, *shots)
+	case *scale > 0:
+		entries, queries = synthetic(*scale, *nq)
+	default:
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fail(err)
+	}
+
+	ix, err := kb.NewIndex(kb.IndexOptions{})
+	if err != nil {
+		fail(err)
+	}
+	start := time.Now()
+	for c := range slices.Chunk(entries, 1000) {
+		ix.Put(c...)
+	}
+	res := result{IndexSecs: time.Since(start).Seconds(), NEntries: ix.Len(), NQueries: len(queries)}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	res.HeapMB = float64(ms.HeapAlloc) / (1 << 20)
+
+	ctx := context.Background()
+	opts := kb.SearchOptions{K: 10, MinConfidence: -1}
+	// Warm up caches and the scratch pool.
+	for _, q := range queries[:min(len(queries), 100)] {
+		if _, err := ix.Search(ctx, q.text, opts); err != nil {
+			fail(err)
+		}
+	}
+	lat := make([]time.Duration, 0, len(queries))
+	var r1, r5, mrr float64
+	for _, q := range queries {
+		t0 := time.Now()
+		hits, err := ix.Search(ctx, q.text, opts)
+		lat = append(lat, time.Since(t0))
+		if err != nil {
+			fail(err)
+		}
+		for i, h := range hits {
+			if h.Entry.ID != q.want {
+				continue
+			}
+			if i == 0 {
+				r1++
+			}
+			if i < 5 {
+				r5++
+			}
+			mrr += 1 / float64(i+1)
+			break
+		}
+	}
+	if n := float64(len(queries)); n > 0 {
+		res.RecallAt1, res.RecallAt5, res.MRRAt10 = r1/n, r5/n, mrr/n
+	}
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		res.USPerQuery = float64(lat[len(lat)/2].Nanoseconds()) / 1e3
+		res.P99US = float64(lat[min(len(lat)-1, len(lat)*99/100)].Nanoseconds()) / 1e3
+	}
+
+	fmt.Printf("entries %d, queries %d, indexed in %.2f s, heap %.0f MB\n", res.NEntries, res.NQueries, res.IndexSecs, res.HeapMB)
+	fmt.Printf("R@1 %.3f  R@5 %.3f  MRR@10 %.3f\n", res.RecallAt1, res.RecallAt5, res.MRRAt10)
+	fmt.Printf("search: median %.0f µs, p99 %.0f µs (one goroutine)\n", res.USPerQuery, res.P99US)
+	if *asJSON {
+		b, _ := json.Marshal(res)
+		fmt.Println(string(b))
+	}
+}
+
+// loadPairs builds one entry per distinct s1 and one query per positive
+// pair.
+func loadPairs(path string) ([]kb.Entry, []query, error) {
+	var entries []kb.Entry
+	var queries []query
+	ids := map[string]string{}
+	err := readTSV(path, 3, func(f []string) {
+		s1, s2 := f[1], f[2]
+		id, ok := ids[s1]
+		if !ok {
+			id = fmt.Sprintf("q%d", len(entries)+1)
+			ids[s1] = id
+			entries = append(entries, kb.Entry{ID: id, Question: s1, Enabled: true})
+		}
+		if f[0] == "1" {
+			queries = append(queries, query{text: s2, want: id})
+		}
+	})
+	return entries, queries, err
+}
+
+// loadIntents builds one entry per training label from its first k texts
+// and one query per test line.
+func loadIntents(trainPath, testPath string, k int) ([]kb.Entry, []query, error) {
+	var entries []kb.Entry
+	at := map[string]int{}
+	err := readTSV(trainPath, 2, func(f []string) {
+		i, ok := at[f[0]]
+		if !ok {
+			i = len(entries)
+			at[f[0]] = i
+			entries = append(entries, kb.Entry{ID: f[0], Question: f[1], Enabled: true})
+			return
+		}
+		if e := &entries[i]; 1+len(e.Similar) < k {
+			e.Similar = append(e.Similar, f[1])
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var queries []query
+	err = readTSV(testPath, 2, func(f []string) {
+		queries = append(queries, query{text: f[1], want: f[0]})
+	})
+	return entries, queries, err
+}
+
+func readTSV(path string, fields int, fn func([]string)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		parts := strings.SplitN(sc.Text(), "\t", fields)
+		if len(parts) != fields {
+			return fmt.Errorf("%s:%d: want %d tab-separated fields, have %d", path, line, fields, len(parts))
+		}
+		fn(parts)
+	}
+	return sc.Err()
+}
+
+// synthetic returns n entries of one to three questions built from a
+// synthetic Chinese lexicon, and nq queries that are perturbed copies of
+// random entries' questions.
+func synthetic(n, nq int) ([]kb.Entry, []query) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const lexicon = 20000
+	words := make([]string, lexicon)
+	for i := range words {
+		var b strings.Builder
+		for range 2 + rng.IntN(2) {
+			b.WriteRune(rune(0x4e00 + rng.IntN(3000)))
+		}
+		words[i] = b.String()
+	}
+	zipf := rand.NewZipf(rng, 1.1, 2, lexicon-1)
+	prefixes := []string{"", "请问", "我想知道", "为什么", "怎么", "如何"}
+	suffixes := []string{"", "吗", "怎么办", "在哪里", "是什么", "要多久", "可以吗"}
+	sentence := func() string {
+		var b strings.Builder
+		b.WriteString(prefixes[rng.IntN(len(prefixes))])
+		for range 2 + rng.IntN(3) {
+			b.WriteString(words[zipf.Uint64()])
+		}
+		b.WriteString(suffixes[rng.IntN(len(suffixes))])
+		return b.String()
+	}
+	entries := make([]kb.Entry, n)
+	for i := range entries {
+		e := kb.Entry{ID: fmt.Sprintf("e%06d", i), Question: sentence(), Enabled: true}
+		for range rng.IntN(3) {
+			e.Similar = append(e.Similar, sentence())
+		}
+		e.Answer.Text = "答案 " + e.ID
+		entries[i] = e
+	}
+	queries := make([]query, nq)
+	for i := range queries {
+		e := entries[rng.IntN(n)]
+		q := []rune(e.Question)
+		// Drop one character and add a polite prefix.
+		if len(q) > 3 {
+			j := rng.IntN(len(q))
+			q = append(q[:j], q[j+1:]...)
+		}
+		queries[i] = query{text: "你好" + string(q), want: e.ID}
+	}
+	return entries, queries
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "kbbench:", err)
+	os.Exit(1)
+}

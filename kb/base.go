@@ -1,0 +1,184 @@
+package kb
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Options configures a [Base]. The zero value is ready to use.
+type Options struct {
+	// Index configures the search index.
+	Index IndexOptions
+	// Logger receives errors met while following the store; nil discards
+	// them.
+	Logger *slog.Logger
+	// PollInterval is how often a store that is not a [Waiter] is asked
+	// for new revisions; 0 means one second.
+	PollInterval time.Duration
+}
+
+// Base is a knowledge base: a [Store] and an [Index] of its entries kept
+// up to date. Writes made through the Base are searchable when Write
+// returns; writes made elsewhere (another bot instance sharing a
+// PostgreSQL store) are picked up by a background follower as soon as the
+// store reports them.
+//
+// If the store becomes unreachable, searches keep answering from the index
+// as it was, writes fail, and the follower retries until the store is back,
+// then catches up on every revision it missed.
+//
+// A Base is safe for concurrent use. Close stops the follower; it does not
+// close the store.
+type Base struct {
+	st   Store
+	ix   *Index
+	log  *slog.Logger
+	poll time.Duration
+
+	mu     sync.Mutex // guards seq and serializes catch-ups
+	seq    int64
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Open loads every entry of st into a new index and starts following st's
+// revisions. It returns once the index is built.
+func Open(ctx context.Context, st Store, opts *Options) (*Base, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	ix, err := NewIndex(opts.Index)
+	if err != nil {
+		return nil, err
+	}
+	entries, seq, err := st.List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("kb: loading entries: %w", err)
+	}
+	for len(entries) > 0 {
+		n := min(len(entries), 1000)
+		ix.Put(entries[:n]...)
+		entries = entries[n:]
+	}
+	lg := opts.Logger
+	if lg == nil {
+		lg = slog.New(slog.DiscardHandler)
+	}
+	fctx, cancel := context.WithCancel(context.Background())
+	b := &Base{
+		st: st, ix: ix, log: lg, seq: seq,
+		poll:   cmp.Or(opts.PollInterval, time.Second),
+		cancel: cancel,
+		done:   make(chan struct{}),
+	}
+	go b.follow(fctx)
+	return b, nil
+}
+
+// Index returns the search index.
+func (b *Base) Index() *Index { return b.ix }
+
+// Store returns the store.
+func (b *Base) Store() Store { return b.st }
+
+// Search searches the index; see [Index.Search]. It never waits for the
+// store.
+func (b *Base) Search(ctx context.Context, query string, opts SearchOptions) ([]Hit, error) {
+	return b.ix.Search(ctx, query, opts)
+}
+
+// Get reads an entry from the store.
+func (b *Base) Get(ctx context.Context, id string) (Entry, error) {
+	return b.st.Get(ctx, id)
+}
+
+// Write writes a batch to the store and applies it to the index before
+// returning. See [Store.Write] for versions and conflicts.
+func (b *Base) Write(ctx context.Context, batch Batch) ([]Revision, error) {
+	revs, err := b.st.Write(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	b.ix.Apply(revs...)
+	return revs, nil
+}
+
+// Sync applies every revision the store holds that the index has not seen
+// yet, and returns the first error met.
+func (b *Base) Sync(ctx context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for {
+		revs, err := b.st.Revisions(ctx, RevQuery{After: b.seq, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		if len(revs) == 0 {
+			return nil
+		}
+		b.ix.Apply(revs...)
+		b.seq = revs[len(revs)-1].Seq
+	}
+}
+
+// Close stops following the store. It does not close the store.
+func (b *Base) Close() error {
+	b.cancel()
+	<-b.done
+	return nil
+}
+
+func (b *Base) follow(ctx context.Context) {
+	defer close(b.done)
+	w, _ := b.st.(Waiter)
+	backoff := 50 * time.Millisecond
+	failing := false
+	for ctx.Err() == nil {
+		b.mu.Lock()
+		seq := b.seq
+		b.mu.Unlock()
+		var err error
+		if w != nil {
+			err = w.Wait(ctx, seq)
+		} else {
+			err = sleep(ctx, b.poll)
+		}
+		if err == nil {
+			err = b.Sync(ctx)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			if !failing {
+				b.log.Warn("kb: following the store failed; searches use the index as it is", "err", err)
+			}
+			failing = true
+			if errors.Is(sleep(ctx, backoff), context.Canceled) {
+				return
+			}
+			backoff = min(2*backoff, 2*time.Second)
+			continue
+		}
+		if failing {
+			b.log.Info("kb: following the store again")
+		}
+		failing, backoff = false, 50*time.Millisecond
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

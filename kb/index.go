@@ -1,0 +1,902 @@
+package kb
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/kefuai/kefu/internal/text"
+)
+
+// IndexOptions configures an [Index]. The zero value is ready to use.
+type IndexOptions struct {
+	// Words are operator vocabulary that must stay one token ("花呗",
+	// "iPhone 15"), as in the intent classifier's configuration: use the
+	// same lists in both so that they see the same tokens.
+	Words []string
+	// Synonyms are groups of interchangeable words; each group's members
+	// match each other ("退款", "退钱", "refund").
+	Synonyms [][]string
+	// Reranker, if set, rescores the lexical candidates of every search.
+	Reranker Reranker
+	// Candidates is how many lexical candidates a Reranker sees; 0 means
+	// 50.
+	Candidates int
+}
+
+// Reranker rescores the candidates of a lexical search, for example with a
+// model trained on the entries' questions (see [Index.Entries] and
+// [Index.Generation] to train it and to notice when it is stale). It
+// receives at most [IndexOptions.Candidates] hits, best lexical match
+// first, and returns hits in its own order with its own Score and
+// Confidence: a subset of the candidates, or other entries it found
+// itself. The search then keeps the first K hits that pass
+// MinConfidence. It must not modify the entries in the hits. It must be
+// safe for concurrent use.
+type Reranker interface {
+	Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, error)
+}
+
+// RerankerFunc adapts a function to the [Reranker] interface.
+type RerankerFunc func(ctx context.Context, query string, hits []Hit) ([]Hit, error)
+
+// Rerank calls f.
+func (f RerankerFunc) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, error) {
+	return f(ctx, query, hits)
+}
+
+// SearchOptions configures one search. The zero value returns the
+// [DefaultK] best entries that pass [DefaultMinConfidence].
+type SearchOptions struct {
+	// K is the number of hits wanted; 0 means DefaultK.
+	K int
+	// Category, if set, restricts the search to entries of that category.
+	Category string
+	// MinConfidence drops hits whose Confidence is lower; 0 means
+	// DefaultMinConfidence and a negative value keeps every hit.
+	MinConfidence float64
+}
+
+// Search defaults.
+const (
+	// DefaultK is the number of hits a search returns by default.
+	DefaultK = 5
+	// DefaultMinConfidence is the confidence under which a hit is not a
+	// good answer. It was chosen on Chinese and English FAQ data
+	// (validation splits of BANKING77 with CLINC150's out-of-scope
+	// queries, SMP2017-ECDT with unrelated banking questions) as the
+	// value that best balances answering answerable questions against
+	// refusing the others; about 90 % of out-of-scope queries fall under
+	// it. [Index.Calibrate] finds the value for a given knowledge base.
+	DefaultMinConfidence = 0.3
+)
+
+// Hit is one search result.
+type Hit struct {
+	// Entry is the matching entry. Its slices are shared with the index:
+	// treat them as read-only.
+	Entry Entry
+	// Score ranks the hits of one search; it is not comparable across
+	// searches.
+	Score float64
+	// Confidence, from 0 to 1, says how well the best-matching question
+	// of the entry covers the query, weighted by how informative each
+	// query term is. It is comparable across searches and is what
+	// MinConfidence tests.
+	Confidence float64
+	// Matched is the entry's question (standard or similar) that matched
+	// best.
+	Matched string
+}
+
+// Index is an in-memory search index over entries: BM25 ranking over the
+// shared analyzer's terms (words, Chinese character unigrams and bigrams),
+// matching each entry's standard and similar
+// questions.
+//
+// An Index is updated incrementally: [Index.Put] and [Index.Delete] change
+// only the entries they name. It is safe for concurrent use: searches run
+// in parallel with each other and see every update whole, before or after
+// it, never a half-indexed entry.
+type Index struct {
+	an     *text.Analyzer
+	p      params
+	rerank Reranker
+	cands  int
+
+	wmu sync.Mutex // serializes writers; held while analyzing outside mu
+	mu  sync.RWMutex
+
+	// Guarded by mu; written only with wmu held too, so a writer may read
+	// them holding wmu alone.
+	docs  map[string]int32 // indexed entry ID → entry slot
+	vers  map[string]int64 // highest version seen per ID, deleted or not
+	ents  []ent
+	qs    []qdoc
+	post  map[string]*plist
+	nE    int // live entries
+	nQ    int // live questions
+	sumE  [nKinds]float64
+	sumQ  [nKinds]float64
+	deadQ int
+	gen   uint64
+
+	pool sync.Pool // *scratch
+}
+
+type ent struct {
+	e      Entry
+	q0, nq int32 // questions q0 … q0+nq-1
+	lens   [nKinds]uint32
+	live   bool
+}
+
+type qdoc struct {
+	ent  int32
+	lens [nKinds]uint16
+	live bool
+}
+
+type plist struct {
+	dfQ, dfE int32 // live questions and entries holding the term
+	p        []posting
+}
+
+// posting is one question holding a term. The postings of one entry's
+// questions are adjacent in every list.
+type posting struct {
+	q  int32
+	tf uint16
+}
+
+// params are the ranking constants.
+type params struct {
+	k1, b     float64 // BM25 over single questions
+	ek1, eb   float64 // BM25 over an entry's questions taken together
+	kindW     [nKinds]float64
+	alpha     float64 // weight of the best question against the whole entry
+	lowWeight float32 // query weight of function words
+	idfPow    float64 // idf is raised to this power
+
+	// A term held by more than max(commonDF, questions/commonFrac)
+	// questions is common. Once only common terms are left to score, a
+	// search keeps the depth best entries so far and scores the common
+	// terms for them alone: an entry that matches nothing but common
+	// words ("请问", "怎么", "the") is not an answer anyway.
+	commonDF, commonFrac, depth int
+}
+
+func defaultParams() params {
+	return params{
+		k1: 1.2, b: 0.75,
+		ek1: 2, eb: 0.75,
+		kindW:     [nKinds]float64{kWord: 1, kUni: 1, kBi: 0.5},
+		alpha:     0.2,
+		lowWeight: 0.3,
+		idfPow:    0.7,
+		commonDF:  512, commonFrac: 128, depth: 200,
+	}
+}
+
+// NewIndex returns an empty index. The first index of a process loads the
+// Chinese dictionary, which takes about a second; later ones share it.
+func NewIndex(opts IndexOptions) (*Index, error) {
+	an, err := text.New(text.Config{Words: opts.Words, Synonyms: opts.Synonyms})
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{
+		an:     an,
+		p:      defaultParams(),
+		rerank: opts.Reranker,
+		cands:  cmp.Or(opts.Candidates, 50),
+		docs:   make(map[string]int32),
+		vers:   make(map[string]int64),
+		post:   make(map[string]*plist),
+	}
+	return ix, nil
+}
+
+// Len returns the number of searchable entries: the enabled ones.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.nE
+}
+
+// Entries returns the searchable entries, ordered by ID. Their slices are
+// shared with the index: treat them as read-only.
+func (ix *Index) Entries() []Entry {
+	ix.mu.RLock()
+	out := make([]Entry, 0, ix.nE)
+	for _, s := range ix.docs {
+		out = append(out, ix.ents[s].e)
+	}
+	ix.mu.RUnlock()
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Generation returns a number that grows with every change to the index,
+// so that something derived from its entries can tell it is stale.
+func (ix *Index) Generation() uint64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.gen
+}
+
+// Version returns the highest version of id the index has seen, in a put
+// or a delete, and 0 if none.
+func (ix *Index) Version(id string) int64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.vers[id]
+}
+
+// change is one analyzed update.
+type change struct {
+	id  string
+	del bool
+	e   Entry
+	qs  []analysis
+}
+
+// Put adds entries or replaces the indexed entries with the same IDs.
+// Disabled entries are removed from search. All entries of one call become
+// visible to searches at once; of entries with the same ID, the last
+// counts.
+func (ix *Index) Put(entries ...Entry) {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	chs := make([]change, 0, len(entries))
+	for _, e := range entries {
+		chs = append(chs, ix.prepare(e))
+	}
+	ix.apply(chs)
+}
+
+// Delete removes entries from the index. Unknown IDs are ignored.
+func (ix *Index) Delete(ids ...string) {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	chs := make([]change, 0, len(ids))
+	for _, id := range ids {
+		chs = append(chs, change{id: id, del: true})
+	}
+	ix.apply(chs)
+}
+
+// Apply applies revisions from a [Store]. A revision whose version is not
+// higher than the one the index holds for its ID is skipped, so revisions
+// may be applied more than once and a late revision never undoes a newer
+// one. It reports how many revisions changed the index.
+func (ix *Index) Apply(revs ...Revision) int {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	chs := make([]change, 0, len(revs))
+	newest := map[string]int64{}
+	for _, r := range revs {
+		id := r.Entry.ID
+		if r.Entry.Version <= max(ix.vers[id], newest[id]) {
+			continue
+		}
+		newest[id] = r.Entry.Version
+		if r.Op == OpDelete {
+			chs = append(chs, change{id: id, del: true, e: r.Entry})
+		} else {
+			chs = append(chs, ix.prepare(r.Entry))
+		}
+	}
+	return ix.apply(chs)
+}
+
+// prepare analyzes an entry outside the index lock.
+func (ix *Index) prepare(e Entry) change {
+	e = e.Clone()
+	c := change{id: e.ID, e: e}
+	if !e.Enabled {
+		return c
+	}
+	for _, q := range e.Questions() {
+		c.qs = append(c.qs, analyze(ix.an, q, false, &ix.p))
+	}
+	return c
+}
+
+// apply applies the last change of each ID and returns how many that
+// is. It runs with wmu held.
+func (ix *Index) apply(chs []change) int {
+	last := make(map[string]int, len(chs))
+	for i, c := range chs {
+		last[c.id] = i
+	}
+	kept := chs[:0]
+	for i, c := range chs {
+		if last[c.id] == i {
+			kept = append(kept, c)
+		}
+	}
+	chs = kept
+	if len(chs) == 0 {
+		return 0
+	}
+	// Old versions are re-analyzed to find their terms; that happens
+	// before taking the lock that searches wait for.
+	olds := make([][]analysis, len(chs))
+	for i, c := range chs {
+		if s, ok := ix.docs[c.id]; ok {
+			e := ix.ents[s].e
+			for _, q := range e.Questions() {
+				olds[i] = append(olds[i], analyze(ix.an, q, false, &ix.p))
+			}
+		}
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.gen++
+	for i, c := range chs {
+		if s, ok := ix.docs[c.id]; ok {
+			ix.remove(s, olds[i])
+		}
+		if v := c.e.Version; v > ix.vers[c.id] {
+			ix.vers[c.id] = v
+		}
+		if !c.del && c.e.Enabled {
+			ix.add(c.e, c.qs)
+		}
+	}
+	if ix.deadQ > 1024 && ix.deadQ > ix.nQ/2 {
+		ix.compact()
+	}
+	return len(chs)
+}
+
+func (ix *Index) add(e Entry, qs []analysis) {
+	slot := int32(len(ix.ents))
+	q0 := int32(len(ix.qs))
+	en := ent{e: e, q0: q0, nq: int32(len(qs)), live: true}
+	for i, a := range qs {
+		qid := q0 + int32(i)
+		d := qdoc{ent: slot, live: true}
+		for k := range nKinds {
+			d.lens[k] = a.lens[k]
+			en.lens[k] += uint32(a.lens[k])
+			ix.sumQ[k] += float64(a.lens[k])
+		}
+		ix.qs = append(ix.qs, d)
+		for _, t := range a.terms {
+			pl := ix.post[t.term]
+			if pl == nil {
+				pl = &plist{}
+				ix.post[t.term] = pl
+			}
+			if n := len(pl.p); n == 0 || ix.qs[pl.p[n-1].q].ent != slot {
+				pl.dfE++
+			}
+			pl.dfQ++
+			pl.p = append(pl.p, posting{q: qid, tf: t.tf})
+		}
+	}
+	for k := range nKinds {
+		ix.sumE[k] += float64(en.lens[k])
+	}
+	ix.ents = append(ix.ents, en)
+	ix.docs[e.ID] = slot
+	ix.nE++
+	ix.nQ += len(qs)
+}
+
+func (ix *Index) remove(slot int32, old []analysis) {
+	en := &ix.ents[slot]
+	seen := map[*plist]bool{}
+	for i, a := range old {
+		ix.qs[en.q0+int32(i)].live = false
+		for k := range nKinds {
+			ix.sumQ[k] -= float64(a.lens[k])
+		}
+		for _, t := range a.terms {
+			pl := ix.post[t.term]
+			pl.dfQ--
+			if !seen[pl] {
+				seen[pl] = true
+				pl.dfE--
+			}
+		}
+	}
+	for k := range nKinds {
+		ix.sumE[k] -= float64(en.lens[k])
+	}
+	delete(ix.docs, en.e.ID)
+	en.live = false
+	en.e = Entry{}
+	ix.nE--
+	ix.nQ -= len(old)
+	ix.deadQ += len(old)
+}
+
+// compact drops dead questions and entries and renumbers the rest. It
+// runs under the write lock, once the dead outnumber half the live, so
+// its cost is spread over the updates that made them.
+func (ix *Index) compact() {
+	newQ := make([]int32, len(ix.qs))
+	newE := make([]int32, len(ix.ents))
+	ents := make([]ent, 0, ix.nE)
+	qs := make([]qdoc, 0, ix.nQ)
+	for s, en := range ix.ents {
+		if !en.live {
+			newE[s] = -1
+			continue
+		}
+		newE[s] = int32(len(ents))
+		q0 := int32(len(qs))
+		for i := range en.nq {
+			d := ix.qs[en.q0+i]
+			newQ[en.q0+i] = int32(len(qs))
+			d.ent = newE[s]
+			qs = append(qs, d)
+		}
+		en.q0 = q0
+		ents = append(ents, en)
+		ix.docs[en.e.ID] = newE[s]
+	}
+	for t, pl := range ix.post {
+		if pl.dfQ == 0 {
+			delete(ix.post, t)
+			continue
+		}
+		p := make([]posting, 0, pl.dfQ)
+		for _, x := range pl.p {
+			if ix.qs[x.q].live {
+				p = append(p, posting{q: newQ[x.q], tf: x.tf})
+			}
+		}
+		pl.p = p
+	}
+	ix.ents, ix.qs, ix.deadQ = ents, qs, 0
+}
+
+// scratch holds per-search accumulators, reused through a pool.
+type scratch struct {
+	sq    []float64 // per question
+	se    []float64 // per entry, whole-entry score
+	mq    []float64 // per entry, best question score
+	bq    []int32   // per entry, best question
+	tq    []int32   // touched questions
+	te    []int32   // touched entries
+	heap  []cand
+	terms []sterm
+	cs    []int32
+	live  []int32
+}
+
+type cand struct {
+	ent   int32
+	score float64
+}
+
+// Search returns the entries that best answer query, best first. An empty
+// query, or one that matches nothing well enough, returns no hits and no
+// error. Search is safe for concurrent use with other searches and with
+// updates.
+func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) ([]Hit, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(query) == "" {
+		return nil, nil
+	}
+	k := cmp.Or(opts.K, DefaultK)
+	if k < 0 {
+		k = DefaultK
+	}
+	minConf := opts.MinConfidence
+	if minConf == 0 {
+		minConf = DefaultMinConfidence
+	}
+	qa := analyze(ix.an, query, true, &ix.p)
+	if len(qa.terms) == 0 {
+		return nil, nil
+	}
+	want := k
+	if ix.rerank != nil {
+		want = max(k, ix.cands)
+	}
+	hits := ix.search(&qa, opts.Category, want)
+	if ix.rerank != nil && len(hits) > 0 {
+		var err error
+		if hits, err = ix.rerank.Rerank(ctx, query, hits); err != nil {
+			return nil, err
+		}
+	}
+	out := hits[:0]
+	for _, h := range hits {
+		if h.Confidence >= minConf {
+			out = append(out, h)
+		}
+	}
+	if len(out) > k {
+		out = out[:k]
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// sterm is a query term prepared for one search.
+type sterm struct {
+	pl         *plist
+	kind       uint8
+	wq, we     float64 // weight × idf × (k1+1), question and entry level
+	ub         float64 // most the term can add to an entry's score
+	normQ      []float64
+	normE      []float64
+	avgQ, avgE float64
+}
+
+// kNorm returns k1·(1 − b + b·len/avg), from a table for short lengths.
+func kNorm(tab []float64, k1, b, l, avg float64) float64 {
+	if i := int(l); i < len(tab) {
+		return tab[i]
+	}
+	return k1 * (1 - b + b*l/avg)
+}
+
+func normTable(k1, b, avg float64, n int) []float64 {
+	t := make([]float64, n)
+	for i := range t {
+		t[i] = k1 * (1 - b + b*float64(i)/avg)
+	}
+	return t
+}
+
+// search ranks entries for an analyzed query. Terms are processed one at a
+// time, informative ones first, accumulating scores (term at a time). Two
+// shortcuts keep long posting lists from being walked:
+//
+//   - once the terms left could not lift an entry that has not matched yet
+//     above the k-th best so far (the MaxScore bound), the rest are only
+//     looked up for the entries still in the running; the ranking is the
+//     same as a full evaluation's;
+//   - once only common terms are left (see params), they are looked up for
+//     the best params.depth entries so far only.
+func (ix *Index) search(qa *analysis, category string, k int) []Hit {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.nQ == 0 {
+		return nil
+	}
+	p := &ix.p
+	sc, _ := ix.pool.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	defer ix.pool.Put(sc)
+	if len(sc.sq) < len(ix.qs) {
+		sc.sq = make([]float64, len(ix.qs)+len(ix.qs)/4)
+	}
+	if len(sc.se) < len(ix.ents) {
+		n := len(ix.ents) + len(ix.ents)/4
+		sc.se, sc.mq, sc.bq = make([]float64, n), make([]float64, n), make([]int32, n)
+	}
+	sq, se, mq, bq := sc.sq, sc.se, sc.mq, sc.bq
+	tq, te := sc.tq[:0], sc.te[:0]
+
+	nQ, nE := float64(ix.nQ), float64(ix.nE)
+	var normQ, normE [nKinds][]float64
+	self := 0.0
+	terms := sc.terms[:0]
+	for _, t := range qa.terms {
+		kw := p.kindW[t.kind]
+		if kw == 0 {
+			continue
+		}
+		w := kw * float64(t.w) * float64(t.tf)
+		avgQ := max(ix.sumQ[t.kind]/nQ, 1e-9)
+		pl := ix.post[t.term]
+		dfQ, dfE := int32(0), int32(0)
+		if pl != nil {
+			dfQ, dfE = pl.dfQ, pl.dfE
+		}
+		idfQ := math.Pow(math.Log(1+(nQ-float64(dfQ)+0.5)/(float64(dfQ)+0.5)), p.idfPow)
+		// The query as a question of its own: the best score possible,
+		// against which Confidence is measured.
+		tf := float64(t.tf)
+		self += w * idfQ * (p.k1 + 1) * tf / (tf + p.k1*(1-p.b+p.b*float64(qa.lens[t.kind])/avgQ))
+		if dfQ == 0 {
+			continue
+		}
+		idfE := math.Pow(math.Log(1+(nE-float64(dfE)+0.5)/(float64(dfE)+0.5)), p.idfPow)
+		avgE := max(ix.sumE[t.kind]/nE, 1e-9)
+		if normQ[t.kind] == nil {
+			normQ[t.kind] = normTable(p.k1, p.b, avgQ, 64)
+			normE[t.kind] = normTable(p.ek1, p.eb, avgE, 256)
+		}
+		st := sterm{pl: pl, kind: t.kind, wq: w * idfQ * (p.k1 + 1), we: w * idfE * (p.ek1 + 1),
+			normQ: normQ[t.kind], normE: normE[t.kind], avgQ: avgQ, avgE: avgE}
+		st.ub = p.alpha*st.wq + (1-p.alpha)*st.we
+		terms = append(terms, st)
+	}
+	// Informative terms first; the common ones (long posting lists) last.
+	common := int32(max(p.commonDF, ix.nQ/p.commonFrac))
+	slices.SortFunc(terms, func(a, b sterm) int {
+		if ca, cb := a.pl.dfQ > common, b.pl.dfQ > common; ca != cb {
+			if ca {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(b.ub, a.ub)
+	})
+	rest := 0.0
+	for _, t := range terms {
+		rest += t.ub
+	}
+
+	h := sc.heap[:0]
+	pruned := false
+	best := 0.0 // a lower bound of the best entry score so far
+	gate := math.Inf(1)
+	for i := range terms {
+		t := &terms[i]
+		if i > 0 && t.pl.dfQ > common && len(te) > p.depth {
+			// Only common terms are left: score them for the best
+			// candidates so far instead of walking their long lists.
+			h = ix.collect(sc, h[:0], tq, te, category, p.depth)
+			cs := sc.cs[:0]
+			for _, c := range h {
+				cs = append(cs, c.ent)
+			}
+			sc.cs = cs
+			h = ix.finish(sc, h[:0], cs, terms[i:], 0, math.Inf(-1), category, k)
+			pruned = true
+			break
+		}
+		if i > 0 && rest < best && rest < gate {
+			// Maybe no entry outside the candidates can make the top k.
+			h = ix.collect(sc, h[:0], tq, te, category, k)
+			if len(h) == k && rest <= h[0].score && ix.finishCheaper(sc, te, terms[i:], rest, h[0].score) {
+				h = ix.finish(sc, h[:0], te, terms[i:], rest, h[0].score, category, k)
+				pruned = true
+				break
+			}
+			// Not yet: try again once the bound has dropped well.
+			gate = 0.7 * rest
+			if len(h) == k {
+				gate = max(gate, h[0].score)
+			}
+		}
+		rest -= t.ub
+		ps := t.pl.p
+		for j := 0; j < len(ps); {
+			d := &ix.qs[ps[j].q]
+			if !d.live {
+				j++
+				continue
+			}
+			e := d.ent
+			tfE, top := 0.0, 0.0
+			for ; j < len(ps); j++ {
+				x := ps[j]
+				d := &ix.qs[x.q]
+				if d.ent != e || !d.live {
+					break
+				}
+				tf := float64(x.tf)
+				if sq[x.q] == 0 {
+					tq = append(tq, x.q)
+				}
+				sq[x.q] += t.wq * tf / (tf + kNorm(t.normQ, p.k1, p.b, float64(d.lens[t.kind]), t.avgQ))
+				top = max(top, sq[x.q])
+				tfE += tf
+			}
+			if se[e] == 0 {
+				te = append(te, e)
+			}
+			se[e] += t.we * tfE / (tfE + kNorm(t.normE, p.ek1, p.eb, float64(ix.ents[e].lens[t.kind]), t.avgE))
+			best = max(best, p.alpha*top+(1-p.alpha)*se[e])
+		}
+	}
+	if !pruned {
+		h = ix.collect(sc, h[:0], tq, te, category, k)
+	}
+	slices.SortFunc(h, func(a, b cand) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return strings.Compare(ix.ents[a.ent].e.ID, ix.ents[b.ent].e.ID)
+	})
+	hits := make([]Hit, len(h))
+	for i, c := range h {
+		en := &ix.ents[c.ent]
+		conf := 0.0
+		if self > 0 {
+			conf = min(1, mq[c.ent]/self)
+		}
+		hits[i] = Hit{Entry: en.e, Score: c.score, Confidence: conf, Matched: questionAt(&en.e, int(bq[c.ent]-en.q0))}
+	}
+	for _, q := range tq {
+		sq[q] = 0
+	}
+	for _, e := range te {
+		se[e], mq[e], bq[e] = 0, 0, 0
+	}
+	sc.tq, sc.te, sc.heap, sc.terms = tq, te, h, terms
+	return hits
+}
+
+// collect sets each touched entry's best question (mq, bq) from the
+// question scores and returns the k best entries of the category as a
+// min-heap.
+func (ix *Index) collect(sc *scratch, h []cand, tq, te []int32, category string, k int) []cand {
+	p := &ix.p
+	for _, e := range te {
+		sc.mq[e] = 0
+	}
+	for _, q := range tq {
+		e := ix.qs[q].ent
+		if s := sc.sq[q]; s > sc.mq[e] {
+			sc.mq[e], sc.bq[e] = s, q
+		}
+	}
+	for _, e := range te {
+		if category == "" || ix.ents[e].e.Category == category {
+			h = pushTop(h, k, cand{ent: e, score: p.alpha*sc.mq[e] + (1-p.alpha)*sc.se[e]})
+		}
+	}
+	return h
+}
+
+// finish completes the scores of the candidates that can still reach the
+// top k, looking the remaining terms up in their posting lists, and
+// returns the k best. mq and se hold the candidates' partial scores (see
+// collect), kth the k-th best of them and rest the most the remaining terms
+// can add.
+func (ix *Index) finish(sc *scratch, h []cand, te []int32, terms []sterm, rest, kth float64, category string, k int) []cand {
+	p := &ix.p
+	// The candidates still in the running, in slot order, which is also
+	// the order of their questions.
+	live := sc.live[:0]
+	for _, e := range te {
+		if category != "" && ix.ents[e].e.Category != category {
+			continue
+		}
+		if p.alpha*sc.mq[e]+(1-p.alpha)*sc.se[e]+rest >= kth {
+			live = append(live, e)
+		}
+	}
+	slices.Sort(live)
+	sc.live = live
+	for _, t := range terms {
+		ps := t.pl.p
+		pos := 0
+		for _, e := range live {
+			en := &ix.ents[e]
+			tfE := 0.0
+			for q := en.q0; q < en.q0+en.nq && pos < len(ps); q++ {
+				pos = gallop(ps, pos, q)
+				if pos < len(ps) && ps[pos].q == q {
+					tf := float64(ps[pos].tf)
+					sc.sq[q] += t.wq * tf / (tf + kNorm(t.normQ, p.k1, p.b, float64(ix.qs[q].lens[t.kind]), t.avgQ))
+					tfE += tf
+				}
+			}
+			if tfE > 0 {
+				sc.se[e] += t.we * tfE / (tfE + kNorm(t.normE, p.ek1, p.eb, float64(en.lens[t.kind]), t.avgE))
+			}
+		}
+	}
+	for _, e := range live {
+		en := &ix.ents[e]
+		bestQ, bestS := sc.bq[e], sc.mq[e]
+		for q := en.q0; q < en.q0+en.nq; q++ {
+			if s := sc.sq[q]; s > bestS {
+				bestQ, bestS = q, s
+			}
+			sc.sq[q] = 0
+		}
+		sc.mq[e], sc.bq[e] = bestS, bestQ
+		h = pushTop(h, k, cand{ent: e, score: p.alpha*bestS + (1-p.alpha)*sc.se[e]})
+	}
+	return h
+}
+
+// gallop returns the first index i ≥ from with ps[i].q ≥ q, or len(ps).
+func gallop(ps []posting, from int, q int32) int {
+	if from >= len(ps) || ps[from].q >= q {
+		return from
+	}
+	lo, step := from, 1
+	hi := from + step
+	for hi < len(ps) && ps[hi].q < q {
+		lo = hi
+		step *= 2
+		hi = from + step
+	}
+	hi = min(hi, len(ps))
+	// ps[lo].q < q; the answer is in (lo, hi].
+	i, _ := slices.BinarySearchFunc(ps[lo+1:hi], q, func(x posting, q int32) int { return cmp.Compare(x.q, q) })
+	return lo + 1 + i
+}
+
+// finishCheaper reports whether looking the remaining terms up for the
+// candidates that can still reach the top k costs less than walking the
+// terms' posting lists.
+func (ix *Index) finishCheaper(sc *scratch, te []int32, terms []sterm, rest, kth float64) bool {
+	walk, look := 0.0, 0.0
+	for _, t := range terms {
+		walk += float64(len(t.pl.p))
+		look += math.Log2(float64(len(t.pl.p)) + 1)
+	}
+	p := &ix.p
+	budget := walk / (4 * look) // lookups of a question we can afford
+	n := 0.0
+	for _, e := range te {
+		if p.alpha*sc.mq[e]+(1-p.alpha)*sc.se[e]+rest >= kth {
+			if n += float64(ix.ents[e].nq); n > budget {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func questionAt(e *Entry, i int) string {
+	if i <= 0 {
+		return e.Question
+	}
+	if i-1 < len(e.Similar) {
+		return e.Similar[i-1]
+	}
+	return e.Question
+}
+
+// pushTop keeps the k best candidates in a min-heap on score (ties broken
+// by slot for determinism across equal scores is done by the final sort).
+func pushTop(h []cand, k int, c cand) []cand {
+	if len(h) < k {
+		h = append(h, c)
+		// sift up
+		i := len(h) - 1
+		for i > 0 {
+			parent := (i - 1) / 2
+			if !less(h[i], h[parent]) {
+				break
+			}
+			h[i], h[parent] = h[parent], h[i]
+			i = parent
+		}
+		return h
+	}
+	if !less(h[0], c) {
+		return h
+	}
+	h[0] = c
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h) && less(h[l], h[m]) {
+			m = l
+		}
+		if r < len(h) && less(h[r], h[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	return h
+}
+
+// less orders candidates worst first: lower score, then higher slot.
+func less(a, b cand) bool {
+	if a.score != b.score {
+		return a.score < b.score
+	}
+	return a.ent > b.ent
+}
