@@ -2,6 +2,7 @@ package intent
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -39,10 +40,13 @@ type fileHeader struct {
 	Synonyms  [][]string   `json:"synonyms,omitempty"`
 	NoStem    bool         `json:"no_stem,omitempty"`
 	Views     []viewHeader `json:"views"`
+	// Tokenizer is the subword tokenizer file of the views that use one.
+	Tokenizer []byte `json:"tokenizer,omitempty"`
 }
 
 type viewHeader struct {
 	Features  text.FeatureConfig `json:"features"`
+	Subwords  bool               `json:"subwords,omitempty"`
 	Columns   int                `json:"columns"`
 	Sublinear bool               `json:"sublinear"`
 	Hidden    int                `json:"hidden"`
@@ -63,7 +67,10 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		h.Rules = append(h.Rules, r.Rule)
 	}
 	for _, v := range m.views {
-		h.Views = append(h.Views, viewHeader{Features: v.fc, Columns: v.voc.Size(), Sublinear: v.voc.Sublinear, Hidden: v.net.H})
+		if v.fc.Subwords != nil {
+			h.Tokenizer = v.fc.Subwords.JSON()
+		}
+		h.Views = append(h.Views, viewHeader{Features: v.fc, Subwords: v.fc.Subwords != nil, Columns: v.voc.Size(), Sublinear: v.voc.Sublinear, Hidden: v.net.H})
 	}
 	hb, err := json.Marshal(h)
 	if err != nil {
@@ -178,6 +185,12 @@ func Load(r io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, bad("%v", err)
 	}
+	var sw *text.Subwords
+	if len(h.Tokenizer) > 0 {
+		if sw, err = text.LoadSubwords(bytes.NewReader(h.Tokenizer)); err != nil {
+			return nil, bad("%v", err)
+		}
+	}
 	m := &Model{intents: h.Intents, index: make(map[string]int, k), an: an, threshold: h.Threshold,
 		thrSource: h.ThrSource, rules: rules, info: h.Info}
 	for i, name := range h.Intents {
@@ -209,7 +222,14 @@ func Load(r io.Reader) (*Model, error) {
 				return nil, bad("truncated weights")
 			}
 		}
-		m.views = append(m.views, &view{fc: vh.Features, voc: learn.NewVocab(hashes, idf, vh.Sublinear), net: net})
+		fc := vh.Features
+		if vh.Subwords {
+			if sw == nil {
+				return nil, bad("view uses subwords but the file has no tokenizer")
+			}
+			fc.Subwords = sw
+		}
+		m.views = append(m.views, &view{fc: fc, voc: learn.NewVocab(hashes, idf, vh.Sublinear), net: net})
 	}
 	want := crc.Sum32()
 	var sum [4]byte

@@ -298,3 +298,24 @@ func TestReadTSV(t *testing.T) {
 	assert.Error(t, err)
 	assert.False(t, errors.Is(err, ErrBadModel))
 }
+
+func TestTokenizerOption(t *testing.T) {
+	vocab := "[UNK]\nrefund\n##able\norder\n##s\ntrack\n##ing\n"
+	tok, err := WordPieceTokenizer(strings.NewReader(vocab))
+	require.NoError(t, err)
+	o := testOptions()
+	o.Tokenizer = tok
+	m, err := Train(context.Background(), readTestdata(t, "train.tsv"), o)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = m.WriteTo(&buf)
+	require.NoError(t, err)
+	loaded, err := Load(&buf)
+	require.NoError(t, err)
+	for _, q := range []string{"is it refundable", "tracking my orders", "我要退款"} {
+		assert.Equal(t, m.ClassifyTop(q, 100), loaded.ClassifyTop(q, 100), q)
+	}
+	o.Tokenizer = []byte("{not json")
+	_, err = Train(context.Background(), readTestdata(t, "train.tsv"), o)
+	assert.Error(t, err)
+}

@@ -1,9 +1,11 @@
 package intent
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"strings"
@@ -70,6 +72,12 @@ type Options struct {
 	// read as its group's first member.
 	Words    []string
 	Synonyms [][]string
+
+	// Tokenizer, when set, is a tokenizer.json (Hugging Face format,
+	// WordPiece or BPE model) whose subword pieces of non-Chinese words
+	// join the word features. It can help with vocabulary the training
+	// examples lack; measure before relying on it.
+	Tokenizer []byte
 
 	// Progress, when set, receives training progress. Calls never overlap.
 	Progress func(Progress)
@@ -193,6 +201,14 @@ func Train(ctx context.Context, examples []Example, opts *Options) (*Model, erro
 	if err != nil {
 		return nil, err
 	}
+	viewCfgs := slices.Clone(defaultViews)
+	if len(o.Tokenizer) > 0 {
+		sw, err := text.LoadSubwords(bytes.NewReader(o.Tokenizer))
+		if err != nil {
+			return nil, fmt.Errorf("intent: %w", err)
+		}
+		viewCfgs[0].Subwords = sw
+	}
 
 	// Split training examples into in-scope ones and out-of-scope ones.
 	var in, oos []Example
@@ -269,15 +285,15 @@ func Train(ctx context.Context, examples []Example, opts *Options) (*Model, erro
 		workers = runtime.GOMAXPROCS(0)
 	}
 
-	m.views = make([]*view, len(defaultViews))
+	m.views = make([]*view, len(viewCfgs))
 	var (
 		wg       sync.WaitGroup
-		errs     = make([]error, len(defaultViews))
+		errs     = make([]error, len(viewCfgs))
 		sem      = make(chan struct{}, workers)
 		progMu   sync.Mutex
-		epochsIn = make([]int, len(defaultViews))
+		epochsIn = make([]int, len(viewCfgs))
 	)
-	for vi, fc := range defaultViews {
+	for vi, fc := range viewCfgs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -304,7 +320,7 @@ func Train(ctx context.Context, examples []Example, opts *Options) (*Model, erro
 						sum += d
 					}
 					progMu.Unlock()
-					report(Progress{Stage: "train", Done: sum, Total: epochs * len(defaultViews)})
+					report(Progress{Stage: "train", Done: sum, Total: epochs * len(viewCfgs)})
 				},
 			})
 			if err != nil {
@@ -472,4 +488,15 @@ func (m *Model) WithThreshold(t float64) *Model {
 	}
 	c.info.Threshold, c.info.ThresholdSource = float64(c.threshold), c.thrSource
 	return c
+}
+
+// WordPieceTokenizer converts a WordPiece vocabulary (a vocab.txt with one
+// piece per line, as BERT models ship it) to the tokenizer.json that
+// Options.Tokenizer takes.
+func WordPieceTokenizer(vocab io.Reader) ([]byte, error) {
+	b, err := text.WordPieceVocab(vocab)
+	if err != nil {
+		return nil, fmt.Errorf("intent: %w", err)
+	}
+	return b, nil
 }

@@ -46,6 +46,7 @@ func main() {
 		seed      = flag.Uint64("seed", 1, "training seed")
 		save      = flag.String("save", "", "save the trained model to this file")
 		quiet     = flag.Bool("quiet", false, "no progress bar")
+		tokFile   = flag.String("tokenizer", "", "subword tokenizer: a tokenizer.json, or a WordPiece vocab.txt (optional)")
 	)
 	flag.Parse()
 	if *trainPath == "" || *testPath == "" {
@@ -63,6 +64,9 @@ func main() {
 	}
 
 	opts := &intent.Options{Seed: *seed, Validation: val, OutOfScope: *oosLabel}
+	if *tokFile != "" {
+		opts.Tokenizer = mustTokenizer(*tokFile)
+	}
 	if !*quiet {
 		opts.Progress = progressBar()
 	}
@@ -159,6 +163,20 @@ func main() {
 		b, _ := json.Marshal(out)
 		fmt.Println(string(b))
 	}
+}
+
+// mustTokenizer reads a tokenizer.json, or converts a WordPiece vocab.txt.
+func mustTokenizer(path string) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		fail(err)
+	}
+	if strings.HasSuffix(path, ".txt") {
+		if b, err = intent.WordPieceTokenizer(bytes.NewReader(b)); err != nil {
+			fail(err)
+		}
+	}
+	return b
 }
 
 func mustRead(path string) []intent.Example {

@@ -27,6 +27,8 @@ type FeatureConfig struct {
 	// adjacent Han words (0 disables). They let a model match words the
 	// segmenter cut differently.
 	HanMin, HanMax int
+	// Subwords, when set, adds the subword pieces of each non-Han word.
+	Subwords *Subwords `json:"-"`
 	// Tags adds a feature for the part-of-speech class of Chinese names,
 	// places, organizations, times and numbers, and uses that class in
 	// place of the word in bigrams, so that a model that saw "北京天气"
@@ -49,6 +51,7 @@ const (
 	nsChar   = 'c'
 	nsHan    = 'h'
 	nsTag    = 't'
+	nsPiece  = 'p'
 )
 
 // classOf returns the class that stands in for a token in bigrams and tag
@@ -110,6 +113,11 @@ func (cfg FeatureConfig) AppendFeatures(dst []Feature, toks []Token) []Feature {
 		prev = cur
 		if cfg.CharMax > 0 && t.Kind == Word {
 			dst = appendCharGrams(dst, t.Text, cfg.CharMin, cfg.CharMax)
+		}
+		if cfg.Subwords != nil && t.Kind == Word {
+			for _, p := range cfg.Subwords.Pieces(t.Text) {
+				add(hashStr(nsPiece, p))
+			}
 		}
 	}
 	if cfg.Bigrams && len(toks) > 0 && prev != "<p>" {
