@@ -66,11 +66,12 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	for _, r := range m.rules {
 		h.Rules = append(h.Rules, r.Rule)
 	}
-	for _, v := range m.views {
-		if v.fc.Subwords != nil {
-			h.Tokenizer = v.fc.Subwords.JSON()
+	for _, v := range m.ens.Views {
+		if v.Features.Subwords != nil {
+			h.Tokenizer = v.Features.Subwords.JSON()
 		}
-		h.Views = append(h.Views, viewHeader{Features: v.fc, Subwords: v.fc.Subwords != nil, Columns: v.voc.Size(), Sublinear: v.voc.Sublinear, Hidden: v.net.H})
+		h.Views = append(h.Views, viewHeader{Features: v.Features, Subwords: v.Features.Subwords != nil,
+			Columns: v.Vocab.Size(), Sublinear: v.Vocab.Sublinear, Hidden: v.Net.H})
 	}
 	hb, err := json.Marshal(h)
 	if err != nil {
@@ -80,17 +81,17 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	writeU32(bw, formatVersion)
 	writeU32(bw, uint32(len(hb)))
 	bw.Write(hb)
-	for _, v := range m.views {
-		for _, x := range v.voc.Hashes() {
+	for _, v := range m.ens.Views {
+		for _, x := range v.Vocab.Hashes() {
 			var b [8]byte
 			binary.LittleEndian.PutUint64(b[:], x)
 			bw.Write(b[:])
 		}
-		writeFloats(bw, v.voc.IDF())
-		writeFloats(bw, v.net.E)
-		writeFloats(bw, v.net.B1)
-		writeFloats(bw, v.net.W)
-		writeFloats(bw, v.net.B2)
+		writeFloats(bw, v.Vocab.IDF())
+		writeFloats(bw, v.Net.E)
+		writeFloats(bw, v.Net.B1)
+		writeFloats(bw, v.Net.W)
+		writeFloats(bw, v.Net.B2)
 	}
 	if err := bw.Flush(); err != nil {
 		return cw.n, err
@@ -192,7 +193,7 @@ func Load(r io.Reader) (*Model, error) {
 		}
 	}
 	m := &Model{intents: h.Intents, index: make(map[string]int, k), an: an, threshold: h.Threshold,
-		thrSource: h.ThrSource, rules: rules, info: h.Info}
+		thrSource: h.ThrSource, rules: rules, info: h.Info, ens: &learn.Ensemble{K: k}}
 	for i, name := range h.Intents {
 		m.index[name] = i
 	}
@@ -229,7 +230,7 @@ func Load(r io.Reader) (*Model, error) {
 			}
 			fc.Subwords = sw
 		}
-		m.views = append(m.views, &view{fc: fc, voc: learn.NewVocab(hashes, idf, vh.Sublinear), net: net})
+		m.ens.Views = append(m.ens.Views, &learn.View{Features: fc, Vocab: learn.NewVocab(hashes, idf, vh.Sublinear), Net: net})
 	}
 	want := crc.Sum32()
 	var sum [4]byte

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -131,7 +130,7 @@ type Model struct {
 	intents   []string
 	index     map[string]int
 	an        *text.Analyzer
-	views     []*view
+	ens       *learn.Ensemble
 	threshold float32
 	thrSource string
 	rules     []*rule
@@ -155,13 +154,6 @@ type Info struct {
 	Features int `json:"features"`
 }
 
-// view is one feature view with its network.
-type view struct {
-	fc  text.FeatureConfig
-	voc *learn.Vocab
-	net *learn.MLP
-}
-
 // defaultViews are the feature views an ensemble is built from: words
 // with their neighbours, name classes and single Chinese characters; and
 // character n-grams. Networks over different views make different
@@ -178,13 +170,8 @@ const (
 	defaultDropout   = 0.2
 	defaultInDropout = 0.25
 	defaultSmoothing = 0.1
-	// minUpdates is the least number of SGD steps a network gets, so that
-	// small training sets are not under-trained.
-	minUpdates   = 20000
-	minEpochs    = 8
-	maxEpochs    = 200
-	defaultTopN  = 5
-	maxRuleCount = 10000
+	defaultTopN      = 5
+	maxRuleCount     = 10000
 )
 
 // Train builds a Model from labelled examples.
@@ -275,68 +262,21 @@ func Train(ctx context.Context, examples []Example, opts *Options) (*Model, erro
 	if hidden <= 0 {
 		hidden = defaultHidden
 	}
-	epochs := o.Epochs
-	if epochs <= 0 {
-		epochs = (minUpdates + len(in) - 1) / len(in)
-		epochs = min(max(epochs, minEpochs), maxEpochs)
-	}
-	workers := o.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-
-	m.views = make([]*view, len(viewCfgs))
-	var (
-		wg       sync.WaitGroup
-		errs     = make([]error, len(viewCfgs))
-		sem      = make(chan struct{}, workers)
-		progMu   sync.Mutex
-		epochsIn = make([]int, len(viewCfgs))
-	)
-	for vi, fc := range viewCfgs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			docs := make([][]text.Feature, len(toks))
-			for i, t := range toks {
-				docs[i] = fc.AppendFeatures(nil, t)
-			}
-			voc := learn.BuildVocab(docs, 1)
-			X := make([]learn.Vector, len(docs))
-			for i, d := range docs {
-				X[i] = voc.Vectorize(learn.Vector{}, d)
-			}
-			net, err := learn.TrainMLP(ctx, X, y, len(m.intents), voc.Size(), learn.MLPConfig{
-				Hidden: hidden, Epochs: epochs, LR: defaultLR, Dropout: defaultDropout,
-				InputDropout: defaultInDropout, Smoothing: defaultSmoothing,
-				Seed: o.Seed*1000003 + uint64(vi),
-				Progress: func(done, _ int) {
-					progMu.Lock()
-					epochsIn[vi] = done
-					sum := 0
-					for _, d := range epochsIn {
-						sum += d
-					}
-					progMu.Unlock()
-					report(Progress{Stage: "train", Done: sum, Total: epochs * len(viewCfgs)})
-				},
-			})
-			if err != nil {
-				errs[vi] = err
-				return
-			}
-			m.views[vi] = &view{fc: fc, voc: voc, net: net}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	ens, err := learn.TrainEnsemble(ctx, toks, y, len(m.intents), learn.EnsembleConfig{
+		Views: viewCfgs,
+		Net: learn.MLPConfig{
+			Hidden: hidden, Epochs: o.Epochs, LR: defaultLR, Dropout: defaultDropout,
+			InputDropout: defaultInDropout, Smoothing: defaultSmoothing, Seed: o.Seed,
+		},
+		Workers: o.Workers,
+		Progress: func(done, total int) {
+			report(Progress{Stage: "train", Done: done, Total: total})
+		},
+	})
+	if err != nil {
 		return nil, err
 	}
-	for _, v := range m.views {
-		m.info.Features += v.voc.Size()
-	}
+	m.ens = ens
 
 	// The out-of-scope threshold.
 	switch {
@@ -353,7 +293,7 @@ func Train(ctx context.Context, examples []Example, opts *Options) (*Model, erro
 	}
 	m.info = Info{
 		Intents: len(m.intents), Examples: len(in), Threshold: float64(m.threshold),
-		ThresholdSource: m.thrSource, Seed: o.Seed, Features: m.info.Features,
+		ThresholdSource: m.thrSource, Seed: o.Seed, Features: ens.Features(),
 	}
 	return m, nil
 }
@@ -372,24 +312,16 @@ func clip(s string) string {
 
 // scratch holds per-call buffers.
 type scratch struct {
-	toks  []text.Token
-	feats []text.Feature
-	vec   learn.Vector
-	h     []float32
-	p     []float32
-	sum   []float32
+	toks []text.Token
+	ens  *learn.Scratch
+	sum  []float32
 }
 
 func (m *Model) getScratch() *scratch {
 	if s, ok := m.scratch.Get().(*scratch); ok {
 		return s
 	}
-	h := 0
-	for _, v := range m.views {
-		h = max(h, v.net.H)
-	}
-	k := len(m.intents)
-	return &scratch{h: make([]float32, h), p: make([]float32, k), sum: make([]float32, k)}
+	return &scratch{ens: m.ens.NewScratch(), sum: make([]float32, len(m.intents))}
 }
 
 // probs fills s.sum with the ensemble's class probabilities for text.
@@ -399,16 +331,7 @@ func (m *Model) probs(s *scratch, txt string) bool {
 	if len(s.toks) == 0 {
 		return false
 	}
-	clear(s.sum)
-	w := 1 / float32(len(m.views))
-	for _, v := range m.views {
-		s.feats = v.fc.AppendFeatures(s.feats[:0], s.toks)
-		s.vec = v.voc.Vectorize(s.vec, s.feats)
-		p := v.net.Probs(s.vec, s.h, s.p)
-		for k, x := range p {
-			s.sum[k] += w * x
-		}
-	}
+	m.ens.Probs(s.toks, s.ens, s.sum)
 	return true
 }
 
@@ -480,7 +403,7 @@ func (m *Model) Threshold() float64 { return float64(m.threshold) }
 // WithThreshold returns a model that shares m's networks but uses
 // threshold t (0 disables out-of-scope detection).
 func (m *Model) WithThreshold(t float64) *Model {
-	c := &Model{intents: m.intents, index: m.index, an: m.an, views: m.views, rules: m.rules, info: m.info}
+	c := &Model{intents: m.intents, index: m.index, an: m.an, ens: m.ens, rules: m.rules, info: m.info}
 	c.threshold = float32(min(max(t, 0), 1))
 	c.thrSource = "fixed"
 	if t <= 0 {

@@ -1,0 +1,168 @@
+package learn
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+
+	"github.com/kefuai/kefu/internal/text"
+)
+
+// View is one feature view of an Ensemble: which features to take from the
+// tokens, their vocabulary, and the network trained on them.
+type View struct {
+	Features text.FeatureConfig
+	Vocab    *Vocab
+	Net      *MLP
+}
+
+// Ensemble averages the class probabilities of networks trained on
+// different feature views of the same tokens. It is immutable once
+// trained and safe for concurrent use.
+type Ensemble struct {
+	// K is the number of classes.
+	K     int
+	Views []*View
+}
+
+// EnsembleConfig configures TrainEnsemble.
+type EnsembleConfig struct {
+	// Views are the feature views, one network each.
+	Views []text.FeatureConfig
+	// Net configures every network; its Seed is combined with the view's
+	// position, and Epochs, when 0, is chosen from the data size.
+	Net MLPConfig
+	// Workers bounds how many networks train at once (GOMAXPROCS).
+	Workers int
+	// Progress, when set, is called after every epoch of every network
+	// with the epochs done and the total; calls never overlap.
+	Progress func(done, total int)
+}
+
+// Epoch policy: small training sets get more passes so that every network
+// sees at least minUpdates examples.
+const (
+	minUpdates = 20000
+	minEpochs  = 8
+	maxEpochs  = 200
+)
+
+// EpochsFor returns the default number of epochs for n training examples.
+func EpochsFor(n int) int {
+	if n <= 0 {
+		return minEpochs
+	}
+	return min(max((minUpdates+n-1)/n, minEpochs), maxEpochs)
+}
+
+// TrainEnsemble trains one network per view on the analyzed examples toks
+// with classes y in [0, k). The result depends only on the data and the
+// configuration's seed, not on Workers.
+func TrainEnsemble(ctx context.Context, toks [][]text.Token, y []int32, k int, cfg EnsembleConfig) (*Ensemble, error) {
+	if len(toks) == 0 || len(toks) != len(y) {
+		return nil, errors.New("learn: no training data")
+	}
+	net := cfg.Net
+	if net.Epochs <= 0 {
+		net.Epochs = EpochsFor(len(toks))
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	e := &Ensemble{K: k, Views: make([]*View, len(cfg.Views))}
+	var (
+		wg       sync.WaitGroup
+		errs     = make([]error, len(cfg.Views))
+		sem      = make(chan struct{}, workers)
+		mu       sync.Mutex
+		epochsIn = make([]int, len(cfg.Views))
+	)
+	for vi, fc := range cfg.Views {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			docs := make([][]text.Feature, len(toks))
+			for i, t := range toks {
+				docs[i] = fc.AppendFeatures(nil, t)
+			}
+			voc := BuildVocab(docs, 1)
+			X := make([]Vector, len(docs))
+			for i, d := range docs {
+				X[i] = voc.Vectorize(Vector{}, d)
+			}
+			nc := net
+			nc.Seed = net.Seed*1000003 + uint64(vi)
+			nc.Progress = nil
+			if cfg.Progress != nil {
+				nc.Progress = func(done, _ int) {
+					mu.Lock()
+					defer mu.Unlock()
+					epochsIn[vi] = done
+					sum := 0
+					for _, d := range epochsIn {
+						sum += d
+					}
+					cfg.Progress(sum, net.Epochs*len(cfg.Views))
+				}
+			}
+			m, err := TrainMLP(ctx, X, y, k, voc.Size(), nc)
+			if err != nil {
+				errs[vi] = err
+				return
+			}
+			e.Views[vi] = &View{Features: fc, Vocab: voc, Net: m}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Scratch holds the buffers of one Probs call; get one with NewScratch and
+// do not share it between goroutines.
+type Scratch struct {
+	feats []text.Feature
+	vec   Vector
+	h, p  []float32
+}
+
+// NewScratch returns buffers sized for e.
+func (e *Ensemble) NewScratch() *Scratch {
+	h := 0
+	for _, v := range e.Views {
+		h = max(h, v.Net.H)
+	}
+	return &Scratch{h: make([]float32, h), p: make([]float32, e.K)}
+}
+
+// Probs writes the averaged class probabilities of toks into out (len K)
+// and returns it.
+func (e *Ensemble) Probs(toks []text.Token, s *Scratch, out []float32) []float32 {
+	out = out[:e.K]
+	clear(out)
+	w := 1 / float32(len(e.Views))
+	for _, v := range e.Views {
+		s.feats = v.Features.AppendFeatures(s.feats[:0], toks)
+		s.vec = v.Vocab.Vectorize(s.vec, s.feats)
+		p := v.Net.Probs(s.vec, s.h, s.p)
+		for k, x := range p {
+			out[k] += w * x
+		}
+	}
+	return out
+}
+
+// Features returns the total number of feature columns over all views.
+func (e *Ensemble) Features() int {
+	n := 0
+	for _, v := range e.Views {
+		n += v.Vocab.Size()
+	}
+	return n
+}
