@@ -20,6 +20,16 @@ type Options struct {
 	// PollInterval is how often a store that is not a [Waiter] is asked
 	// for new revisions; 0 means one second.
 	PollInterval time.Duration
+	// NoLearn turns off the [Learner] that a Base otherwise trains on its
+	// entries and uses to rerank lexical candidates (when Index.Reranker is
+	// not set).
+	NoLearn bool
+	// Learn configures the Learner; its Words and Synonyms default to the
+	// index's.
+	Learn LearnOptions
+	// RelearnDelay is how long the Base waits after the last change before
+	// retraining the Learner; 0 means two seconds.
+	RelearnDelay time.Duration
 }
 
 // Base is a knowledge base: a [Store] and an [Index] of its entries kept
@@ -44,6 +54,11 @@ type Base struct {
 	seq    int64
 	cancel context.CancelFunc
 	done   chan struct{}
+
+	ln      *Learner
+	relearn time.Duration
+	learnt  chan struct{} // closed after the first training attempt
+	lnDone  chan struct{}
 }
 
 // Open loads every entry of st into a new index and starts following st's
@@ -52,7 +67,20 @@ func Open(ctx context.Context, st Store, opts *Options) (*Base, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	ix, err := NewIndex(opts.Index)
+	ixOpts := opts.Index
+	var ln *Learner
+	if !opts.NoLearn && ixOpts.Reranker == nil {
+		lo := opts.Learn
+		if lo.Words == nil && lo.Synonyms == nil {
+			lo.Words, lo.Synonyms = ixOpts.Words, ixOpts.Synonyms
+		}
+		var err error
+		if ln, err = NewLearner(lo); err != nil {
+			return nil, err
+		}
+		ixOpts.Reranker = ln
+	}
+	ix, err := NewIndex(ixOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -72,12 +100,71 @@ func Open(ctx context.Context, st Store, opts *Options) (*Base, error) {
 	fctx, cancel := context.WithCancel(context.Background())
 	b := &Base{
 		st: st, ix: ix, log: lg, seq: seq,
-		poll:   cmp.Or(opts.PollInterval, time.Second),
-		cancel: cancel,
-		done:   make(chan struct{}),
+		poll:    cmp.Or(opts.PollInterval, time.Second),
+		cancel:  cancel,
+		done:    make(chan struct{}),
+		ln:      ln,
+		relearn: cmp.Or(opts.RelearnDelay, 2*time.Second),
+		learnt:  make(chan struct{}),
+		lnDone:  make(chan struct{}),
 	}
 	go b.follow(fctx)
+	if ln != nil {
+		go b.learnLoop(fctx)
+	} else {
+		close(b.learnt)
+		close(b.lnDone)
+	}
 	return b, nil
+}
+
+// Learner returns the Learner the Base trains, or nil when learning is
+// off.
+func (b *Base) Learner() *Learner { return b.ln }
+
+// WaitLearned waits until the Learner has been trained on the entries the
+// Base started with (or learning is off). Searches do not need to wait:
+// until then they use the lexical ranking.
+func (b *Base) WaitLearned(ctx context.Context) error {
+	select {
+	case <-b.learnt:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// learnLoop trains the Learner in the background: once at start, then
+// after every burst of changes, when RelearnDelay has passed without one.
+func (b *Base) learnLoop(ctx context.Context) {
+	defer close(b.lnDone)
+	train := func() {
+		gen := b.ix.Generation()
+		if err := b.ln.Train(ctx, b.ix.Entries(), gen); err != nil && ctx.Err() == nil {
+			b.log.Warn("kb: training the learner failed; searches rank lexically", "err", err)
+		}
+	}
+	train()
+	close(b.learnt)
+	tick := time.NewTicker(min(b.relearn/4, 500*time.Millisecond))
+	defer tick.Stop()
+	lastGen, lastChange := b.ix.Generation(), time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			gen := b.ix.Generation()
+			if gen != lastGen {
+				lastGen, lastChange = gen, now
+				continue
+			}
+			if trained, ok := b.ln.Generation(); (!ok || trained != gen) && now.Sub(lastChange) >= b.relearn {
+				train()
+				lastGen = b.ix.Generation()
+			}
+		}
+	}
 }
 
 // Index returns the search index.
@@ -130,6 +217,7 @@ func (b *Base) Sync(ctx context.Context) error {
 func (b *Base) Close() error {
 	b.cancel()
 	<-b.done
+	<-b.lnDone
 	return nil
 }
 

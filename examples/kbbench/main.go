@@ -18,12 +18,17 @@
 // Zipf distribution, so that common terms have long posting lists) and
 // searches with perturbed copies of their questions.
 //
-// Searches return the ten best entries with no confidence threshold. With
-// -json the last line is one JSON object: recall_at_1, recall_at_5,
-// mrr_at_10, us_per_query (median over the queries, one goroutine),
-// index_seconds (time to index every entry), n_entries, n_queries, and
-// also p99_us_per_query and heap_mb (live heap after indexing, the shared
-// Chinese dictionary included).
+// Each run measures two searches side by side on the same entries and
+// queries: kefu's default (lexical candidates reranked by a [kb.Learner]
+// trained on the entries' questions) and the lexical search alone, the
+// baseline. Searches return the ten best entries with no confidence
+// threshold. With -json the last line is one JSON object: recall_at_1,
+// recall_at_5, mrr_at_10, us_per_query (median over the queries, one
+// goroutine), index_seconds (time to index every entry, training the
+// learner included), n_entries, n_queries, and also p99_us_per_query,
+// heap_mb (live heap after indexing, the shared Chinese dictionary
+// included), learn_seconds, and "lexical" with the baseline's figures.
+// -lexical measures the lexical search only.
 package main
 
 import (
@@ -43,6 +48,12 @@ import (
 )
 
 type result struct {
+	metrics
+	LearnSecs float64  `json:"learn_seconds"`
+	Lexical   *metrics `json:"lexical,omitempty"`
+}
+
+type metrics struct {
 	RecallAt1  float64 `json:"recall_at_1"`
 	RecallAt5  float64 `json:"recall_at_5"`
 	MRRAt10    float64 `json:"mrr_at_10"`
@@ -52,6 +63,7 @@ type result struct {
 	NQueries   int     `json:"n_queries"`
 	P99US      float64 `json:"p99_us_per_query"`
 	HeapMB     float64 `json:"heap_mb"`
+	learnSecs  float64
 }
 
 type query struct {
@@ -67,6 +79,7 @@ func main() {
 	scale := flag.Int("scale", 0, "number of synthetic entries (scale mode)")
 	nq := flag.Int("queries", 2000, "number of queries in scale mode")
 	asJSON := flag.Bool("json", false, "print one JSON object as the last line")
+	lexicalOnly := flag.Bool("lexical", false, "measure the lexical search only")
 	flag.Parse()
 
 	var (
@@ -92,26 +105,72 @@ func main() {
 		fail(err)
 	}
 
-	ix, err := kb.NewIndex(kb.IndexOptions{})
+	lex, err := measure(entries, queries, nil)
 	if err != nil {
 		fail(err)
 	}
+	report("lexical", lex)
+	res := result{metrics: lex}
+	if !*lexicalOnly {
+		ln, err := kb.NewLearner(kb.LearnOptions{Seed: 1})
+		if err != nil {
+			fail(err)
+		}
+		learned, err := measure(entries, queries, ln)
+		if err != nil {
+			fail(err)
+		}
+		report("learned", learned)
+		res = result{metrics: learned, LearnSecs: learned.learnSecs, Lexical: &lex}
+	}
+	if *asJSON {
+		b, _ := json.Marshal(res)
+		fmt.Println(string(b))
+	}
+}
+
+func report(name string, m metrics) {
+	fmt.Printf("%-8s entries %d, queries %d, indexed in %.2f s (learner %.2f s), heap %.0f MB\n",
+		name, m.NEntries, m.NQueries, m.IndexSecs, m.learnSecs, m.HeapMB)
+	fmt.Printf("%-8s R@1 %.3f  R@5 %.3f  MRR@10 %.3f\n", name, m.RecallAt1, m.RecallAt5, m.MRRAt10)
+	fmt.Printf("%-8s search: median %.0f µs, p99 %.0f µs (one goroutine)\n", name, m.USPerQuery, m.P99US)
+}
+
+// measure indexes entries (training ln on them, when given) and runs the
+// queries one at a time.
+func measure(entries []kb.Entry, queries []query, ln *kb.Learner) (metrics, error) {
+	var io kb.IndexOptions
+	if ln != nil {
+		io.Reranker = ln
+	}
+	ix, err := kb.NewIndex(io)
+	if err != nil {
+		return metrics{}, err
+	}
+	ctx := context.Background()
 	start := time.Now()
 	for c := range slices.Chunk(entries, 1000) {
 		ix.Put(c...)
 	}
-	res := result{IndexSecs: time.Since(start).Seconds(), NEntries: ix.Len(), NQueries: len(queries)}
+	res := metrics{NEntries: ix.Len(), NQueries: len(queries)}
+	if ln != nil {
+		t := time.Now()
+		if err := ln.Train(ctx, ix.Entries(), ix.Generation()); err != nil {
+			return metrics{}, err
+		}
+		res.learnSecs = time.Since(t).Seconds()
+	}
+	res.IndexSecs = time.Since(start).Seconds()
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	res.HeapMB = float64(ms.HeapAlloc) / (1 << 20)
 
-	ctx := context.Background()
 	opts := kb.SearchOptions{K: 10, MinConfidence: -1}
 	// Warm up caches and the scratch pool.
 	for _, q := range queries[:min(len(queries), 100)] {
 		if _, err := ix.Search(ctx, q.text, opts); err != nil {
-			fail(err)
+			return metrics{}, err
 		}
 	}
 	lat := make([]time.Duration, 0, len(queries))
@@ -121,7 +180,7 @@ func main() {
 		hits, err := ix.Search(ctx, q.text, opts)
 		lat = append(lat, time.Since(t0))
 		if err != nil {
-			fail(err)
+			return metrics{}, err
 		}
 		for i, h := range hits {
 			if h.Entry.ID != q.want {
@@ -145,14 +204,7 @@ func main() {
 		res.USPerQuery = float64(lat[len(lat)/2].Nanoseconds()) / 1e3
 		res.P99US = float64(lat[min(len(lat)-1, len(lat)*99/100)].Nanoseconds()) / 1e3
 	}
-
-	fmt.Printf("entries %d, queries %d, indexed in %.2f s, heap %.0f MB\n", res.NEntries, res.NQueries, res.IndexSecs, res.HeapMB)
-	fmt.Printf("R@1 %.3f  R@5 %.3f  MRR@10 %.3f\n", res.RecallAt1, res.RecallAt5, res.MRRAt10)
-	fmt.Printf("search: median %.0f µs, p99 %.0f µs (one goroutine)\n", res.USPerQuery, res.P99US)
-	if *asJSON {
-		b, _ := json.Marshal(res)
-		fmt.Println(string(b))
-	}
+	return res, nil
 }
 
 // loadPairs builds one entry per distinct s1 and one query per positive

@@ -1,0 +1,174 @@
+package kb
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/kefuai/kefu/internal/learn"
+	"github.com/kefuai/kefu/internal/text"
+)
+
+// LearnOptions configures a [Learner]. The zero value is ready to use.
+type LearnOptions struct {
+	// Words and Synonyms must be the index's, so that both see the same
+	// tokens.
+	Words    []string
+	Synonyms [][]string
+	// Weight is the share of the learned probability in a hit's
+	// confidence; the rest is the lexical confidence. 0 means 0.7.
+	Weight float64
+	// MaxEntries bounds the knowledge base size the Learner trains on;
+	// beyond it the Learner leaves the lexical ranking alone, because
+	// training time grows with the number of entries. 0 means 3000.
+	MaxEntries int
+	// Seed makes training deterministic.
+	Seed uint64
+}
+
+// Learner is a [Reranker] that learns from the entries themselves: it
+// trains a classifier whose classes are the entries and whose training
+// examples are each entry's standard and similar questions (the way a
+// response selector learns), and blends its probability for each lexical
+// candidate with the lexical confidence. A query worded unlike any of an
+// entry's questions, but like the way its questions differ from the other
+// entries', still finds it.
+//
+// Train builds a new model and swaps it in atomically; searches use the
+// last trained model, and entries it has not seen keep their lexical
+// confidence scaled by 1-Weight. A Learner is safe for concurrent use.
+type Learner struct {
+	an     *text.Analyzer
+	weight float64
+	max    int
+	seed   uint64
+	cur    atomic.Pointer[learned]
+	train  sync.Mutex
+	pool   sync.Pool
+}
+
+type learned struct {
+	ens *learn.Ensemble
+	idx map[string]int
+	gen uint64
+}
+
+// learnViews are the feature views of the entry classifier: the same as the
+// intent classifier's.
+var learnViews = []text.FeatureConfig{
+	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
+	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3},
+}
+
+// NewLearner returns a Learner with no model yet: until Train succeeds,
+// Rerank returns the lexical ranking unchanged.
+func NewLearner(opts LearnOptions) (*Learner, error) {
+	an, err := text.New(text.Config{Words: opts.Words, Synonyms: opts.Synonyms})
+	if err != nil {
+		return nil, fmt.Errorf("kb: %w", err)
+	}
+	w := cmp.Or(opts.Weight, 0.7)
+	if w < 0 || w > 1 {
+		return nil, fmt.Errorf("kb: learner weight %v outside [0, 1]", w)
+	}
+	return &Learner{an: an, weight: w, max: cmp.Or(opts.MaxEntries, 3000), seed: opts.Seed}, nil
+}
+
+// Generation returns the index generation of the entries the last
+// training saw, and false before the first training.
+func (l *Learner) Generation() (uint64, bool) {
+	m := l.cur.Load()
+	if m == nil {
+		return 0, false
+	}
+	return m.gen, true
+}
+
+// Train trains a model on the enabled entries and makes it current; gen
+// records which index generation they came from (see [Index.Generation]).
+// With fewer than two enabled entries, or more than MaxEntries, there is no
+// model and Rerank passes the lexical ranking through. Calls are
+// serialized; a cancelled ctx stops training and keeps the old model.
+func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error {
+	l.train.Lock()
+	defer l.train.Unlock()
+	enabled := 0
+	for _, e := range entries {
+		if e.Enabled {
+			enabled++
+		}
+	}
+	if enabled < 2 || enabled > l.max {
+		l.cur.Store(&learned{gen: gen})
+		return nil
+	}
+	var toks [][]text.Token
+	var y []int32
+	idx := map[string]int{}
+	for _, e := range entries {
+		if !e.Enabled {
+			continue
+		}
+		k := len(idx)
+		idx[e.ID] = k
+		for _, q := range e.Questions() {
+			if t := l.an.Analyze(q); len(t) > 0 {
+				toks = append(toks, t)
+				y = append(y, int32(k))
+			}
+		}
+	}
+	if len(toks) == 0 {
+		l.cur.Store(&learned{gen: gen})
+		return nil
+	}
+	ens, err := learn.TrainEnsemble(ctx, toks, y, len(idx), learn.EnsembleConfig{
+		Views: learnViews,
+		Net: learn.MLPConfig{Hidden: 256, LR: 0.2, Dropout: 0.2, InputDropout: 0.25,
+			Smoothing: 0.1, Seed: l.seed},
+	})
+	if err != nil {
+		return fmt.Errorf("kb: training the learner: %w", err)
+	}
+	l.cur.Store(&learned{ens: ens, idx: idx, gen: gen})
+	return nil
+}
+
+type learnScratch struct {
+	toks []text.Token
+	s    *learn.Scratch
+	p    []float32
+}
+
+// Rerank blends the learned probability of each candidate's entry with its
+// lexical confidence and orders the hits by the result.
+func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, error) {
+	m := l.cur.Load()
+	if m == nil || m.ens == nil || len(hits) == 0 {
+		return hits, nil
+	}
+	sc, _ := l.pool.Get().(*learnScratch)
+	if sc == nil || len(sc.p) != m.ens.K {
+		sc = &learnScratch{s: m.ens.NewScratch(), p: make([]float32, m.ens.K)}
+	}
+	defer l.pool.Put(sc)
+	sc.toks = l.an.AppendTokens(sc.toks[:0], query)
+	if len(sc.toks) == 0 {
+		return hits, nil
+	}
+	p := m.ens.Probs(sc.toks, sc.s, sc.p)
+	for i := range hits {
+		lp := 0.0
+		if k, ok := m.idx[hits[i].Entry.ID]; ok {
+			lp = float64(p[k])
+		}
+		hits[i].Confidence = l.weight*lp + (1-l.weight)*hits[i].Confidence
+		hits[i].Score = hits[i].Confidence
+	}
+	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
+	return hits, nil
+}
+

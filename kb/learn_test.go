@@ -1,0 +1,119 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLearnerReranks(t *testing.T) {
+	ctx := context.Background()
+	ln, err := NewLearner(LearnOptions{Seed: 1, Weight: 1})
+	require.NoError(t, err)
+	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
+
+	// Before training the lexical ranking passes through.
+	_, ok := ln.Generation()
+	assert.False(t, ok)
+	lexical, err := ix.Search(ctx, "退款", SearchOptions{MinConfidence: -1})
+	require.NoError(t, err)
+
+	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	gen, ok := ln.Generation()
+	require.True(t, ok)
+	assert.Equal(t, ix.Generation(), gen)
+
+	hits, err := ix.Search(ctx, "退款", SearchOptions{MinConfidence: -1})
+	require.NoError(t, err)
+	require.NotEmpty(t, hits)
+	assert.Equal(t, "refund", hits[0].Entry.ID)
+	assert.Equal(t, len(lexical), len(hits), "reranking keeps the candidate set")
+	for i := 1; i < len(hits); i++ {
+		assert.GreaterOrEqual(t, hits[i-1].Score, hits[i].Score)
+	}
+	for _, h := range hits {
+		assert.True(t, h.Confidence >= 0 && h.Confidence <= 1)
+		assert.NotEqual(t, "hidden", h.Entry.ID, "disabled entries are neither searched nor learned")
+	}
+	// "钱" appears in one question of the refund entry only; the learned
+	// model ties the query to that entry as a whole.
+	assert.Equal(t, "refund", top(t, ix, "钱", SearchOptions{MinConfidence: -1}))
+	assert.Equal(t, "password", top(t, ix, "I forgot my password", SearchOptions{MinConfidence: -1}))
+}
+
+func TestLearnerLimits(t *testing.T) {
+	ctx := context.Background()
+	_, err := NewLearner(LearnOptions{Weight: 2})
+	assert.Error(t, err)
+
+	ln, err := NewLearner(LearnOptions{MaxEntries: 3})
+	require.NoError(t, err)
+	require.NoError(t, ln.Train(ctx, faq(), 7))
+	gen, ok := ln.Generation()
+	assert.True(t, ok)
+	assert.Equal(t, uint64(7), gen, "the attempt is recorded even without a model")
+	hits := []Hit{{Entry: Entry{ID: "a"}, Score: 2, Confidence: 0.2}, {Entry: Entry{ID: "b"}, Score: 1, Confidence: 0.9}}
+	out, err := ln.Rerank(ctx, "退款", hits)
+	require.NoError(t, err)
+	assert.Equal(t, "a", out[0].Entry.ID, "no model: the lexical order stays")
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	small, err := NewLearner(LearnOptions{})
+	require.NoError(t, err)
+	assert.Error(t, small.Train(cctx, faq(), 1))
+}
+
+func TestBaseRelearnsAfterEdits(t *testing.T) {
+	ctx := context.Background()
+	b, err := Open(ctx, NewMemory(), &Options{RelearnDelay: 50 * time.Millisecond})
+	require.NoError(t, err)
+	defer b.Close()
+	require.NoError(t, b.WaitLearned(ctx))
+	require.NotNil(t, b.Learner())
+
+	_, err = b.Write(ctx, Batch{Author: "test", Put: faq()})
+	require.NoError(t, err)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		gen, ok := b.Learner().Generation()
+		if ok && gen == b.Index().Generation() {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the learner never caught up with the edit")
+		time.Sleep(20 * time.Millisecond)
+	}
+	hits, err := b.Search(ctx, "我要退款", SearchOptions{})
+	require.NoError(t, err)
+	require.NotEmpty(t, hits)
+	assert.Equal(t, "refund", hits[0].Entry.ID)
+
+	off, err := Open(ctx, NewMemory(), &Options{NoLearn: true})
+	require.NoError(t, err)
+	defer off.Close()
+	assert.Nil(t, off.Learner())
+	require.NoError(t, off.WaitLearned(ctx))
+}
+
+func BenchmarkLearnerRerank(b *testing.B) {
+	ctx := context.Background()
+	var es []Entry
+	for i := range 200 {
+		es = append(es, Entry{ID: fmt.Sprint(i), Question: fmt.Sprintf("问题%d 怎么办理业务%d", i, i%17),
+			Similar: []string{fmt.Sprintf("如何处理%d号事项", i)}, Enabled: true})
+	}
+	ln, err := NewLearner(LearnOptions{})
+	require.NoError(b, err)
+	ix := newTestIndex(b, IndexOptions{Reranker: ln}, es...)
+	require.NoError(b, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ix.Search(ctx, "如何处理12号业务", SearchOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
