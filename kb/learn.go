@@ -171,4 +171,3 @@ func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, 
 	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
 	return hits, nil
 }
-
