@@ -3,6 +3,7 @@ module github.com/kefuai/kefu
 go 1.26.8
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/go-ego/gse v0.80.3
 	github.com/kljensen/snowball v0.10.0
 	github.com/redis/go-redis/v9 v9.23.0
