@@ -360,11 +360,12 @@
   }
 
   function send(text, shown) {
-    if (!String(text).trim()) {
+    text = String(text).trim();
+    if (!text) {
       return;
     }
     addUser(shown || text);
-    var f = { type: 'message', id: 'c' + (++seq), text: String(text), lang: lang };
+    var f = { type: 'message', id: 'c' + (++seq), text: text, lang: lang };
     setPending(pending + 1);
     if (ws && ws.readyState === WebSocket.OPEN) {
       ws.send(JSON.stringify(f));
