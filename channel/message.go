@@ -70,8 +70,8 @@ type Limits struct {
 	MaxAttachments int
 }
 
-// Text returns the limit on text bytes that l applies.
-func (l Limits) Text() int {
+// TextBytes returns the limit on text bytes that l applies.
+func (l Limits) TextBytes() int {
 	if l.MaxTextBytes > 0 {
 		return l.MaxTextBytes
 	}
@@ -94,7 +94,7 @@ func (l Limits) Check(m Message) error {
 	if !utf8.ValidString(m.Text) {
 		return fmt.Errorf("%w in text", ErrInvalidUTF8)
 	}
-	if n, max := len(m.Text), l.Text(); n > max {
+	if n, max := len(m.Text), l.TextBytes(); n > max {
 		return fmt.Errorf("%w: text of %d bytes, limit %d", ErrTooLarge, n, max)
 	}
 	if len(m.Attachments) > maxAtt {

@@ -80,7 +80,7 @@ func Run(ctx context.Context, h channel.Handler, in io.Reader, out io.Writer, op
 	lines := make(chan line)
 	stop := make(chan struct{})
 	defer close(stop)
-	go readLines(in, opts.Limits.Text(), lines, stop)
+	go readLines(in, opts.Limits.TextBytes(), lines, stop)
 
 	if !opts.Quiet {
 		r.println("kefu · 输入问题后回车，/help 查看命令，/quit 退出。 Type a question, /help for commands, /quit to leave.")

@@ -39,9 +39,10 @@
 //
 // and the server answers each, in order, with a reply or an error:
 //
-//	{"type": "reply", "reply_to": "c1", "session_id": "…", "replies": [...], "intent": {...}, "handoff": false}
+//	{"type": "reply", "reply_to": "c1", "session_id": "…", "replies": [...], "intent": {...}, "handoff": true}
 //	{"type": "error", "reply_to": "c1", "error": {"code": "rate_limited", "message": "…"}, "replies": [...]}
 //
+// "intent", "handoff" and "handoff_reason" are there only when set.
 // Replies are the parts of the HTTP API (see channel.Part). Error codes
 // are those of the HTTP API: invalid_json, invalid_utf8, empty_text,
 // text_too_large, invalid_message, rate_limited, unavailable, internal;

@@ -410,3 +410,22 @@ func TestConcurrentSessions(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func BenchmarkTurn(b *testing.B) {
+	_, srv := newServer(b, channel.HandlerFunc(func(context.Context, channel.Message) (channel.Reply, error) {
+		return channel.TextReply("好的"), nil
+	}), webchat.Options{Rate: 1e9, Burst: 1 << 30})
+	c := dial(b, srv, "")
+	c.next()
+	msg := []byte(`{"type":"message","id":"1","text":"你好，我想退货"}`)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.c.Write(ctx, websocket.MessageText, msg); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := c.c.Read(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
