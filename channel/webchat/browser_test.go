@@ -3,9 +3,12 @@ package webchat_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,7 +59,14 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Skip("no Chromium found (apt-get install chromium, or set KEFU_CHROMIUM); CI installs it")
 	}
-	_, srv := newServer(t, testbot.New(), webchat.Options{Greeting: greeting})
+	// The chat server can be replaced while the page is open, to drop the
+	// widget's connection as a restart or a network failure does.
+	bot := testbot.New()
+	var chat atomic.Pointer[webchat.Server]
+	chat.Store(webchat.New(bot, webchat.Options{Greeting: greeting}))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { chat.Load().ServeHTTP(w, r) }))
+	defer srv.Close()
+	defer func() { _ = chat.Load().Shutdown(context.Background()) }()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -139,6 +149,20 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, "undefined", eval(`typeof window.__xss`), attack)
 		assert.Equal(t, "0", eval(`String(`+inWidget+`.querySelectorAll('.kefu-log script, .kefu-log img:not(.kefu-image)').length)`), attack)
 	}
+
+	// The connection drops; the widget reconnects by itself, in the same
+	// session, and sends what was typed meanwhile.
+	sid := eval(`Object.entries(localStorage).find(([k]) => k.startsWith('kefu.session:'))[1]`)
+	assert.Len(t, sid, 32)
+	old := chat.Swap(webchat.New(bot, webchat.Options{Greeting: greeting}))
+	require.NoError(t, old.Shutdown(ctx))
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SendKeys(shadow(".kefu-input"), "我又回来了\r"),
+		waitBot("收到：我又回来了"),
+	))
+	assert.Equal(t, 5, bot.Turns(sid), "the session went on after reconnecting")
+	assert.Equal(t, "第 5 句", eval(`Array.from(`+inWidget+`.querySelectorAll('.kefu-bot .kefu-text')).pop().textContent`))
+	assert.Equal(t, "online", eval(inWidget+`.querySelector('.kefu-panel').dataset.status`))
 
 	// KEFU_SCREENSHOT=file.png keeps a picture of the widget, to look at.
 	if name := os.Getenv("KEFU_SCREENSHOT"); name != "" {
