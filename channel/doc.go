@@ -4,7 +4,9 @@
 // channel/webchat, the terminal in channel/terminal, or one a team writes
 // for its own messenger) turn what a channel carries into Messages and
 // Replies back into what it shows. The bot satisfies Handler, so any
-// adapter serves it.
+// adapter serves it. Conversations handed off to people go to a CRM or
+// ticket system through channel/webhook; examples/customchannel is a
+// complete adapter for WeCom (企业微信) in one file, to copy.
 //
 // This package uses only the standard library, so an adapter written for
 // a new channel imports nothing else.

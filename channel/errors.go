@@ -45,6 +45,7 @@ type RateLimitError struct {
 	RetryAfter time.Duration
 }
 
+// Error says how long to wait.
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("channel: rate limited, retry after %v", e.RetryAfter.Round(time.Millisecond))
 }
@@ -61,6 +62,7 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error gives the panic value.
 func (e *PanicError) Error() string { return fmt.Sprintf("channel: handler panicked: %v", e.Value) }
 
 // Is reports whether target is ErrPanic.

@@ -129,6 +129,9 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// ServeHTTP answers POST /v1/messages with the handler's reply, and
+// everything else with a JSON error. It runs the turn with the request's
+// context, so a client that goes away cancels it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != Path {
 		writeInputError(w, http.StatusNotFound, wire.CodeNotFound)

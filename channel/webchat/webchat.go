@@ -187,6 +187,9 @@ func New(h channel.Handler, opts Options) *Server {
 	return s
 }
 
+// ServeHTTP upgrades /ws to a WebSocket and serves the widget's files;
+// other paths are not found. A WebSocket connection lives until the
+// client closes it, stops answering pings, or Shutdown.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/ws":

@@ -245,6 +245,9 @@ func NewCallback(c *Crypto, h channel.Handler, log *slog.Logger) *Callback {
 	return &Callback{crypto: c, h: h, log: log, timeout: 4 * time.Second, options: map[string][]channel.QuickReply{}}
 }
 
+// ServeHTTP answers WeCom: GET verifies the callback URL, POST is a
+// message, answered with a passive reply. A bad signature is refused with
+// 403, malformed XML or ciphertext with 400.
 func (cb *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	sig, ts, nonce := q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce")
