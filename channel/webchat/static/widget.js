@@ -21,6 +21,9 @@
 
   var data = script.dataset || {};
   var server = new URL(data.server || '.', script.src);
+  if (server.pathname.slice(-1) !== '/') {
+    server.pathname += '/'; // data-server="https://shop.example/chat" means the folder
+  }
   var english = (data.lang || '').toLowerCase().indexOf('en') === 0;
   var lang = english ? 'en' : 'zh';
   var T = english ? {
