@@ -1,0 +1,274 @@
+// Package httpapi serves a channel.Handler as a JSON API over HTTP:
+//
+//	POST /v1/messages
+//	{"session_id": "…", "user_id": "…", "text": "我想退货"}
+//
+//	200 OK
+//	{"session_id": "…",
+//	 "replies": [{"type": "text", "text": "…"},
+//	             {"type": "image", "url": "…", "alt": "…"},
+//	             {"type": "link", "title": "…", "url": "…"},
+//	             {"type": "quick_replies", "options": [{"title": "…", "payload": "…"}]}],
+//	 "intent": {"name": "faq.returns", "confidence": 0.91},
+//	 "handoff": false}
+//
+// A request without a session ID starts a new session, whose random ID is
+// in the response: send it back with the next message. "user_id" is
+// optional, and so is "meta", an object of strings passed on as
+// Message.Meta (a "lang" of "en" or "zh" picks the apology's language).
+//
+// Errors have the body {"error": {"code": "…", "message": "…"}}: 400 for
+// malformed JSON (invalid_json), unknown fields (unknown_field), invalid
+// UTF-8 (invalid_utf8), empty text (empty_text) or a bad session ID
+// (invalid_id); 413 for a body over Options.MaxBodyBytes (body_too_large)
+// or text over the limits (text_too_large); 415 for a content type other
+// than application/json; 404 and 405 for other paths and methods. A
+// handler's error gives 429 (rate_limited, with Retry-After), 503
+// (unavailable, for channel.ErrUnavailable and deadlines) or 500
+// (internal), with an apology as message and as "replies", and never the
+// error's text.
+//
+// The Handler answers the path /v1/messages; mount it in any mux, under a
+// prefix with http.StripPrefix:
+//
+//	mux.Handle("/v1/messages", httpapi.New(bot, httpapi.Options{}))
+//	mux.Handle("/api/", http.StripPrefix("/api", httpapi.New(bot, httpapi.Options{})))
+//
+// It sets no CORS headers; wrap it for browsers on other origins.
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kefuai/kefu/channel"
+	"github.com/kefuai/kefu/channel/internal/wire"
+)
+
+// Path is the path the Handler answers.
+const Path = "/v1/messages"
+
+// Options configure a Handler. The zero value is ready to use.
+type Options struct {
+	// MaxBodyBytes bounds a request body; 64 KiB when zero.
+	MaxBodyBytes int64
+	// MaxMeta bounds the entries of "meta"; 16 when zero.
+	MaxMeta int
+	// Limits bound the message; see channel.Limits.
+	Limits channel.Limits
+	// Apology is the message of a failed turn when the handler gave no
+	// reply; channel.DefaultApology fills in what is empty.
+	Apology channel.Bilingual
+	// Channel is the messages' Channel; "http" when empty.
+	Channel string
+	// Logger receives handler errors (Warn for outages and rate limits,
+	// Error for faults); nothing is logged when nil.
+	Logger *slog.Logger
+	// Now is the clock for Message.Time; time.Now when nil.
+	Now func() time.Time
+}
+
+// Handler is the JSON API, an http.Handler. It is safe for concurrent use
+// and keeps no state of its own between requests.
+type Handler struct {
+	h    channel.Handler
+	opts Options
+}
+
+// New returns a Handler that passes messages to h.
+func New(h channel.Handler, opts Options) *Handler {
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 64 << 10
+	}
+	if opts.MaxMeta <= 0 {
+		opts.MaxMeta = 16
+	}
+	if opts.Channel == "" {
+		opts.Channel = "http"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	opts.Apology = opts.Apology.Or(channel.DefaultApology())
+	return &Handler{h: h, opts: opts}
+}
+
+// Request is the body of POST /v1/messages.
+type Request struct {
+	SessionID string            `json:"session_id"`
+	UserID    string            `json:"user_id"`
+	Text      string            `json:"text"`
+	Meta      map[string]string `json:"meta,omitempty"`
+}
+
+// Response is the body of a 200 answer, and of a failed turn's answer
+// along with Error.
+type Response struct {
+	SessionID     string          `json:"session_id"`
+	Replies       []channel.Part  `json:"replies"`
+	Intent        *channel.Intent `json:"intent"`
+	Handoff       bool            `json:"handoff"`
+	HandoffReason string          `json:"handoff_reason,omitempty"`
+	Error         *Error          `json:"error,omitempty"`
+}
+
+// Error is the "error" of an error response.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// ServeHTTP answers POST /v1/messages with the handler's reply, and
+// everything else with a JSON error. It runs the turn with the request's
+// context, so a client that goes away cancels it.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != Path {
+		writeInputError(w, http.StatusNotFound, wire.CodeNotFound)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeInputError(w, http.StatusMethodNotAllowed, wire.CodeMethod)
+		return
+	}
+	if !jsonContent(r.Header.Get("Content-Type")) {
+		writeInputError(w, http.StatusUnsupportedMediaType, wire.CodeMediaType)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeInputError(w, http.StatusRequestEntityTooLarge, wire.CodeBodyTooLarge)
+			return
+		}
+		writeInputError(w, http.StatusBadRequest, wire.CodeInvalidJSON)
+		return
+	}
+	req, code := DecodeRequest(body)
+	if code == "" && len(req.Meta) > h.opts.MaxMeta {
+		code = wire.CodeInvalidMessage
+	}
+	if code != "" {
+		writeInputError(w, http.StatusBadRequest, code)
+		return
+	}
+	if req.SessionID == "" {
+		req.SessionID = wire.NewID()
+	}
+	msg := channel.Message{
+		ID:        wire.NewID(),
+		SessionID: req.SessionID,
+		UserID:    req.UserID,
+		Channel:   h.opts.Channel,
+		Text:      req.Text,
+		Time:      h.opts.Now(),
+		Meta:      req.Meta,
+	}
+	if err := h.opts.Limits.Check(msg); err != nil {
+		status, code := wire.Classify(err)
+		writeInputError(w, status, code)
+		return
+	}
+	reply, err := h.h.Handle(r.Context(), msg)
+	if err != nil {
+		h.writeTurnError(w, r, msg, reply, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newResponse(msg.SessionID, reply))
+}
+
+// DecodeRequest parses a request body. It returns the request, or the
+// error code of what is wrong with the body: invalid_utf8 for bytes that
+// are not UTF-8 (which encoding/json would silently replace),
+// unknown_field, or invalid_json for anything else, including trailing
+// data after the object.
+func DecodeRequest(body []byte) (Request, string) {
+	var req Request
+	if !utf8.Valid(body) {
+		return req, wire.CodeInvalidUTF8
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			return Request{}, wire.CodeUnknownField
+		}
+		return Request{}, wire.CodeInvalidJSON
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Request{}, wire.CodeInvalidJSON
+	}
+	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("null")) {
+		return Request{}, wire.CodeInvalidJSON
+	}
+	return req, ""
+}
+
+func (h *Handler) writeTurnError(w http.ResponseWriter, r *http.Request, msg channel.Message, reply channel.Reply, err error) {
+	status, code := wire.Classify(err)
+	if h.opts.Logger != nil {
+		level := slog.LevelError
+		if status != http.StatusInternalServerError {
+			level = slog.LevelWarn
+		}
+		h.opts.Logger.Log(r.Context(), level, "httpapi: turn failed", "session", msg.SessionID, "status", status, "err", err)
+	}
+	if len(reply.Parts) == 0 {
+		reply = channel.TextReply(h.opts.Apology.For(msg))
+	}
+	var rl *channel.RateLimitError
+	if errors.As(err, &rl) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
+	} else if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	resp := newResponse(msg.SessionID, reply)
+	resp.Error = &Error{Code: code, Message: reply.PlainText()}
+	writeJSON(w, status, resp)
+}
+
+func newResponse(sid string, r channel.Reply) Response {
+	w := wire.NewReply(sid, r)
+	return Response{SessionID: w.SessionID, Replies: w.Replies, Intent: w.Intent, Handoff: w.Handoff, HandoffReason: w.HandoffReason}
+}
+
+func jsonContent(ct string) bool {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8")
+}
+
+func writeInputError(w http.ResponseWriter, status int, code string) {
+	writeJSON(w, status, struct {
+		Error Error `json:"error"`
+	}{Error{Code: code, Message: wire.InputMessage(code)}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = fmt.Appendf(nil, `{"error":{"code":%q,"message":%q}}`, wire.CodeInternal, channel.DefaultApology().Zh)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
