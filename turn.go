@@ -1,0 +1,353 @@
+package kefu
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kefuai/kefu/channel"
+	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/intent"
+	"github.com/kefuai/kefu/kb"
+)
+
+// Fallback configures what the bot says when it has no answer. The zero
+// value takes the defaults.
+type Fallback struct {
+	// MinConfidence is the knowledge-base confidence an answer needs;
+	// kb.DefaultMinConfidence when zero.
+	MinConfidence float64
+	// SuggestConfidence is the confidence a knowledge-base entry needs to
+	// be offered as a "did you mean…" suggestion; 0.1 when zero.
+	SuggestConfidence float64
+	// Suggestions bounds the suggestions offered; 3 when zero.
+	Suggestions int
+	// OfferHumanAfter is how many unanswered messages in a row make the
+	// bot offer a person; 2 when zero.
+	OfferHumanAfter int
+	// Texts are what the bot says; empty ones take the defaults.
+	Texts Texts
+}
+
+// Texts are the bot's own sentences, in Chinese and English.
+type Texts struct {
+	// NotUnderstood opens a fallback without suggestions.
+	NotUnderstood channel.Bilingual
+	// DidYouMean opens a fallback with suggestions.
+	DidYouMean channel.Bilingual
+	// OfferHuman is said after repeated fallbacks; HumanOption is the quick
+	// reply that asks for a person.
+	OfferHuman  channel.Bilingual
+	HumanOption channel.Bilingual
+	// Handoff is said when the customer is handed to a person.
+	Handoff channel.Bilingual
+	// TicketFailed is said when a ticket could not be opened.
+	TicketFailed channel.Bilingual
+}
+
+func (f Fallback) withDefaults() Fallback {
+	if f.MinConfidence == 0 {
+		f.MinConfidence = kb.DefaultMinConfidence
+	}
+	if f.SuggestConfidence == 0 {
+		f.SuggestConfidence = 0.1
+	}
+	if f.Suggestions == 0 {
+		f.Suggestions = 3
+	}
+	if f.OfferHumanAfter == 0 {
+		f.OfferHumanAfter = 2
+	}
+	t := &f.Texts
+	t.NotUnderstood = t.NotUnderstood.Or(channel.Bilingual{
+		Zh: "抱歉，我没有理解您的问题。您可以换个说法，或者描述得具体一些。",
+		En: "Sorry, I didn't understand. Could you say it another way, or give a few more details?"})
+	t.DidYouMean = t.DidYouMean.Or(channel.Bilingual{Zh: "抱歉，我不太确定您的意思。您是想问：", En: "Sorry, I'm not sure what you mean. Did you mean:"})
+	t.OfferHuman = t.OfferHuman.Or(channel.Bilingual{
+		Zh: "看来我没能帮上忙。需要为您转接人工客服吗？",
+		En: "It seems I can't help with this. Would you like to talk to a person?"})
+	t.HumanOption = t.HumanOption.Or(channel.Bilingual{Zh: "转人工", En: "Talk to a person"})
+	t.Handoff = t.Handoff.Or(channel.Bilingual{
+		Zh: "好的，正在为您转接人工客服，请稍候。",
+		En: "Connecting you to a person now, please hold on."})
+	t.TicketFailed = t.TicketFailed.Or(channel.Bilingual{
+		Zh: "抱歉，提交时出了问题，正在为您转接人工客服。",
+		En: "Sorry, something went wrong while submitting. Connecting you to a person."})
+	return f
+}
+
+// sessionState is what the bot keeps per session, beside the dialogue
+// engine's own session.
+type sessionState struct {
+	Started time.Time `json:"started"`
+	Last    time.Time `json:"last"`
+	Misses  int       `json:"misses,omitempty"`
+	Turns   int       `json:"turns"`
+}
+
+// stateKey keeps the bot's session state apart from the dialogue engine's
+// sessions in a shared store.
+func stateKey(sessionID string) string { return "kefu-bot:" + sessionID }
+
+// turn is the core of Handle, inside recovery and middleware.
+func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, error) {
+	if err := b.limits.Check(msg); err != nil {
+		return channel.Reply{}, err
+	}
+	msg.Text = strings.TrimSpace(msg.Text)
+	now := b.msgTime(msg)
+	p := b.parts.Load()
+
+	var res intent.Result
+	if p.intents != nil {
+		res = p.intents.Classify(msg.Text)
+	}
+	var reply channel.Reply
+	if res.Intent != "" && !res.OutOfScope {
+		reply.Intent = &channel.Intent{Name: res.Intent, Confidence: res.Confidence}
+	}
+	t := &turnCtx{b: b, p: p, msg: msg, now: now, res: res, reply: &reply}
+
+	// The bot's session state is updated around the whole turn, so turns
+	// of one session run one at a time, whichever instance receives them.
+	err := b.store.Update(ctx, stateKey(msg.SessionID), b.ttl, func(old []byte) ([]byte, error) {
+		var st sessionState
+		if old != nil {
+			if err := json.Unmarshal(old, &st); err != nil {
+				// A damaged state is not worth failing the customer: start
+				// afresh.
+				b.log.Warn("kefu: unreadable session state; starting afresh", "session", msg.SessionID, "err", err)
+				st = sessionState{}
+			}
+		}
+		t.st = &st
+		if st.Started.IsZero() {
+			st.Started = now
+			t.started = true
+		}
+		if err := t.run(ctx); err != nil {
+			return nil, err
+		}
+		st.Last = now
+		st.Turns++
+		return json.Marshal(&st)
+	})
+	if err != nil {
+		return channel.Reply{}, unavailable(err)
+	}
+	b.hooks.turn(t)
+	return reply, nil
+}
+
+// turnCtx is one turn in progress.
+type turnCtx struct {
+	b       *Bot
+	p       *parts
+	msg     channel.Message
+	now     time.Time
+	res     intent.Result
+	reply   *channel.Reply
+	st      *sessionState
+	started bool
+
+	// What happened, for analytics.
+	lastHits []kb.Hit
+	answered *kb.Hit
+	fellBack bool
+	ticket   *Ticket
+	inFlow   bool
+}
+
+func (t *turnCtx) say(s string) {
+	if s != "" {
+		t.reply.Parts = append(t.reply.Parts, channel.Text(s))
+	}
+}
+
+func (t *turnCtx) bi(s channel.Bilingual) string { return s.For(t.msg) }
+
+// run decides the reply: the dialogue first, then the knowledge base, then
+// the fallback.
+func (t *turnCtx) run(ctx context.Context) error {
+	if t.p.engine != nil {
+		handled, err := t.dialogue(ctx)
+		if err != nil || handled {
+			return err
+		}
+	}
+	if t.answer(ctx, t.msg.Text) {
+		t.st.Misses = 0
+		return nil
+	}
+	t.fallback(ctx)
+	return nil
+}
+
+// dialogue steps the engine and carries out its actions. It reports
+// whether the engine handled the message.
+func (t *turnCtx) dialogue(ctx context.Context) (bool, error) {
+	in := dialogue.Input{Text: t.msg.Text, Time: t.now}
+	if !t.res.OutOfScope {
+		in.Intent, in.Confidence = t.res.Intent, t.res.Confidence
+	}
+	actions, err := t.p.engine.Step(ctx, t.msg.SessionID, in)
+	if err != nil {
+		var ce *dialogue.CallError
+		if errors.As(err, &ce) {
+			// An operator function failed and its flow has no answer for
+			// that: apologize and hand off rather than fail the turn.
+			t.b.log.Error("kefu: dialogue function failed", "session", t.msg.SessionID, "err", err)
+			t.handoff("function_failed")
+			return true, nil
+		}
+		return false, err
+	}
+	if len(actions) == 0 {
+		return false, nil
+	}
+	t.st.Misses = 0
+	for _, a := range actions {
+		if a.Flow != "" {
+			t.inFlow = true
+		}
+		switch a.Kind {
+		case dialogue.ActionSay:
+			t.say(a.Text)
+		case dialogue.ActionAsk, dialogue.ActionConfirm:
+			t.say(a.Text)
+			if len(a.Options) > 0 {
+				opts := make([]channel.QuickReply, len(a.Options))
+				for i, o := range a.Options {
+					opts[i] = channel.QuickReply{Title: o}
+				}
+				t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(opts...))
+			}
+		case dialogue.ActionAnswer:
+			q := a.Text
+			if q == "" {
+				q = t.msg.Text
+			}
+			if !t.answer(ctx, q) {
+				t.say(t.bi(t.b.fb.Texts.NotUnderstood))
+			}
+		case dialogue.ActionTicket:
+			if !t.openTicket(ctx, a) {
+				return true, nil
+			}
+		case dialogue.ActionHandoff:
+			t.handoff(a.Reason.String())
+		case dialogue.ActionEnd:
+		}
+	}
+	return true, nil
+}
+
+// answer searches the knowledge base and, when an entry is good enough,
+// adds it to the reply.
+func (t *turnCtx) answer(ctx context.Context, q string) bool {
+	if t.p.kb == nil || q == "" {
+		return false
+	}
+	hits, err := t.p.kb.Search(ctx, q, kb.SearchOptions{K: t.b.fb.Suggestions, MinConfidence: -1})
+	if err != nil {
+		t.b.log.Warn("kefu: knowledge search failed", "session", t.msg.SessionID, "err", err)
+		return false
+	}
+	t.lastHits = hits
+	if len(hits) == 0 || hits[0].Confidence < t.b.fb.MinConfidence {
+		return false
+	}
+	h := hits[0]
+	t.answered = &h
+	a := h.Entry.Answer
+	t.say(a.Text)
+	for _, im := range a.Images {
+		t.reply.Parts = append(t.reply.Parts, channel.Image(im.URL, im.Alt))
+	}
+	for _, l := range a.Links {
+		t.reply.Parts = append(t.reply.Parts, channel.Link(l.Title, l.URL))
+	}
+	if len(a.Suggestions) > 0 {
+		opts := make([]channel.QuickReply, len(a.Suggestions))
+		for i, s := range a.Suggestions {
+			opts[i] = channel.QuickReply{Title: s}
+		}
+		t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(opts...))
+	}
+	return true
+}
+
+// fallback says the bot did not understand, with suggestions from the
+// knowledge base and the classifier when there are any, and offers a
+// person after repeated misses.
+func (t *turnCtx) fallback(ctx context.Context) {
+	t.fellBack = true
+	t.st.Misses++
+	texts := t.b.fb.Texts
+	if t.st.Misses >= t.b.fb.OfferHumanAfter {
+		t.say(t.bi(texts.OfferHuman))
+		h := t.bi(texts.HumanOption)
+		t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(channel.QuickReply{Title: h, Payload: h}))
+		return
+	}
+	var opts []channel.QuickReply
+	seen := map[string]bool{}
+	add := func(title string) {
+		if title != "" && !seen[title] && len(opts) < t.b.fb.Suggestions {
+			seen[title] = true
+			opts = append(opts, channel.QuickReply{Title: title})
+		}
+	}
+	for _, s := range t.res.Ranked {
+		if s.Confidence >= t.b.fb.SuggestConfidence {
+			add(t.b.titles[s.Intent])
+		}
+	}
+	for _, h := range t.lastHits {
+		if h.Confidence >= t.b.fb.SuggestConfidence {
+			add(h.Entry.Question)
+		}
+	}
+	if len(opts) == 0 {
+		t.say(t.bi(texts.NotUnderstood))
+		return
+	}
+	t.say(t.bi(texts.DidYouMean))
+	t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(opts...))
+}
+
+func (t *turnCtx) handoff(reason string) {
+	t.reply.Handoff = true
+	t.reply.HandoffReason = reason
+	t.say(t.bi(t.b.fb.Texts.Handoff))
+}
+
+// openTicket carries out a flow's ticket action. It reports false when the
+// ticket failed and the customer was handed off instead.
+func (t *turnCtx) openTicket(ctx context.Context, a dialogue.Action) bool {
+	tk := Ticket{
+		SessionID: t.msg.SessionID, UserID: t.msg.UserID, Channel: t.msg.Channel,
+		Queue: a.Queue, Summary: a.Text, Slots: a.Slots, Time: t.now,
+	}
+	t.ticket = &tk
+	if t.b.tickets == nil {
+		return true
+	}
+	if err := t.b.tickets(ctx, tk); err != nil {
+		t.b.log.Error("kefu: opening a ticket failed", "session", t.msg.SessionID, "queue", a.Queue, "err", err)
+		t.reply.Parts = nil
+		t.reply.Handoff = true
+		t.reply.HandoffReason = "ticket_failed"
+		t.say(t.bi(t.b.fb.Texts.TicketFailed))
+		return false
+	}
+	return true
+}
+
+// String describes a ticket for logs.
+func (tk Ticket) String() string {
+	return fmt.Sprintf("ticket %s/%s: %s", tk.Queue, tk.SessionID, tk.Summary)
+}
