@@ -21,6 +21,20 @@
 //   - channel: messages, replies and the adapters that carry them.
 //   - analytics: events, metrics and reports.
 //
+// # Wiring
+//
+//	model, _ := intent.LoadFile("intents.model")      // trained with intent.Train
+//	base, _ := kb.Open(ctx, store, nil)                 // kb.OpenBolt, kbpg.Open, kb.NewMemory
+//	engine, _ := dialogue.NewEngine(flows, dialogue.Options{Store: sessions, Funcs: funcs})
+//	bot, _ := kefu.New(
+//		kefu.WithIntents(model), kefu.WithKnowledge(base), kefu.WithDialogue(engine),
+//		kefu.WithSessionStore(sessions),
+//	)
+//	mux.Handle("/v1/", httpapi.New(bot, httpapi.Options{}))
+//
+// Bot.SetIntents, SetKnowledge and SetDialogue swap parts while the bot
+// serves.
+//
 // Dependencies point one way: channel knows nothing of the others; intent,
 // kb, dialogue and analytics do not import each other; this package wires
 // them together. Text analysis shared by intent and kb lives in internal

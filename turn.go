@@ -205,7 +205,15 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, error) {
 		}
 		return false, err
 	}
-	if len(actions) == 0 {
+	// Outside flows the engine asks for an answer to anything that starts
+	// no flow: that is the knowledge base's and the fallback's job.
+	flowWork := false
+	for _, a := range actions {
+		if a.Kind != dialogue.ActionAnswer || a.Flow != "" {
+			flowWork = true
+		}
+	}
+	if !flowWork {
 		return false, nil
 	}
 	t.st.Misses = 0
