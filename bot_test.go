@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -338,4 +340,26 @@ func TestRedisSharedAcrossBots(t *testing.T) {
 			rc.Del(context.Background(), keys...)
 		}
 	})
+}
+
+func TestHealth(t *testing.T) {
+	env := newTestBot(t, nil)
+	srv := httptest.NewServer(env.bot.HealthHandler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	// A Redis that is down makes the bot unhealthy.
+	rc := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	defer rc.Close()
+	down := newTestBot(t, redisstore.New(rc, redisstore.Options{Prefix: "kefu-test-health:"}))
+	assert.ErrorIs(t, down.bot.Health(context.Background()), ErrUnhealthy)
+	srv2 := httptest.NewServer(down.bot.HealthHandler())
+	defer srv2.Close()
+	resp, err = http.Get(srv2.URL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 }

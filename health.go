@@ -1,0 +1,46 @@
+package kefu
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/kefuai/kefu/dialogue"
+)
+
+// ErrUnhealthy is wrapped by Health when a part the bot needs is down.
+var ErrUnhealthy = errors.New("kefu: unhealthy")
+
+// healthKey is read from the session store to see that it answers; it is
+// never written.
+const healthKey = "kefu-health-probe"
+
+// Health reports whether the bot can serve turns: its session store must
+// answer. It returns an error wrapping ErrUnhealthy otherwise. Health does
+// not change anything.
+func (b *Bot) Health(ctx context.Context) error {
+	_, err := b.store.Get(ctx, healthKey)
+	if err != nil && !errors.Is(err, dialogue.ErrNotFound) {
+		return fmt.Errorf("%w: session store: %w", ErrUnhealthy, err)
+	}
+	return nil
+}
+
+// HealthHandler serves the bot's health for load balancers and monitors:
+// 200 {"status":"ok"}, or 503 {"status":"unavailable"} while a store is
+// down. The reason is logged, not served.
+func (b *Bot) HealthHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := b.Health(r.Context()); err != nil {
+			b.log.Warn("kefu: health check failed", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			json.NewEncoder(w).Encode(map[string]string{"status": "unavailable"})
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]string{"status": "ok"})
+	})
+}
