@@ -6,11 +6,24 @@
 // Everything is embedded, so the demo starts in seconds with no server and
 // no download: intents.tsv holds labelled customer messages for the intent
 // classifier (Intents), and intents_test.tsv differently worded held-out
-// questions to measure it on (TestIntents).
+// questions to measure it on (TestIntents); flows/*.yaml holds returns and
+// order-status conversations in Chinese and English (Flows), which look
+// orders up in a fake order book (Funcs).
 //
 // Words and Synonyms are the shop's vocabulary; give the same lists to the
 // intent classifier, the knowledge-base index and its learner, so that all
 // three see the same tokens.
+//
+// # Demo orders
+//
+// The order book holds four orders; any other order number is not found:
+//
+//	DD2025061801  shipped    纯棉圆领T恤（白色 M）, 顺丰速运
+//	DD2025061502  delivered  降噪蓝牙耳机, 中通快递
+//	DD2025062003  shipped    iPhone 15 手机壳, 圆通速递
+//	DD2025060904  delivered  帆布托特包, 顺丰速运
+//
+// Customers may type the number with or without "DD", in any case.
 package demo
 
 import (
