@@ -4,11 +4,16 @@
 // Chinese first and in English.
 //
 // Everything is embedded, so the demo starts in seconds with no server and
-// no download: intents.tsv holds labelled customer messages for the intent
-// classifier (Intents), and intents_test.tsv differently worded held-out
-// questions to measure it on (TestIntents); flows/*.yaml holds returns and
-// order-status conversations in Chinese and English (Flows), which look
-// orders up in a fake order book (Funcs).
+// no download:
+//
+//   - intents.tsv: labelled customer messages for the intent classifier
+//     (Intents), and intents_test.tsv, differently worded held-out
+//     questions to measure it on (TestIntents);
+//   - faq.json: the knowledge base (Entries), whose answers carry images
+//     from img/ (Images, served under /demo/img/) and links to the policy
+//     pages in policy/ (Policies, served under /demo/policy/);
+//   - flows/*.yaml: returns and order-status conversations in Chinese and
+//     English (Flows), which look orders up in a fake order book (Funcs).
 //
 // Words and Synonyms are the shop's vocabulary; give the same lists to the
 // intent classifier, the knowledge-base index and its learner, so that all
