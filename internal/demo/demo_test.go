@@ -1,0 +1,135 @@
+package demo_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kefuai/kefu/intent"
+	"github.com/kefuai/kefu/internal/demo"
+	"github.com/kefuai/kefu/kb"
+)
+
+// byIntent groups examples by intent.
+func byIntent(es []intent.Example) map[string][]string {
+	m := map[string][]string{}
+	for _, e := range es {
+		m[e.Intent] = append(m[e.Intent], e.Text)
+	}
+	return m
+}
+
+func norm(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+func TestIntents(t *testing.T) {
+	train, err := demo.Intents()
+	require.NoError(t, err)
+	test, err := demo.TestIntents()
+	require.NoError(t, err)
+
+	tr := byIntent(train)
+	assert.GreaterOrEqual(t, len(tr), 18, "intents")
+	for name, texts := range tr {
+		assert.GreaterOrEqual(t, len(texts), 15, "training examples of %s", name)
+		assert.LessOrEqual(t, len(texts), 25, "training examples of %s", name)
+	}
+	// The dialogue engine's global intents.
+	for _, name := range []string{"human", "cancel"} {
+		assert.Contains(t, tr, name)
+	}
+
+	seen := map[string]string{}
+	for _, e := range train {
+		if prev, dup := seen[norm(e.Text)]; dup {
+			t.Errorf("training text %q appears twice (%s, %s)", e.Text, prev, e.Intent)
+		}
+		seen[norm(e.Text)] = e.Intent
+	}
+	te := byIntent(test)
+	for name, texts := range te {
+		assert.Contains(t, tr, name, "held-out intent")
+		assert.GreaterOrEqual(t, len(texts), 5, "held-out examples of %s", name)
+	}
+	for name := range tr {
+		assert.Contains(t, te, name, "intent without held-out examples")
+	}
+	for _, e := range test {
+		if in, dup := seen[norm(e.Text)]; dup {
+			t.Errorf("held-out text %q is also a training text (%s)", e.Text, in)
+		}
+		seen[norm(e.Text)] = e.Intent
+	}
+	for _, r := range demo.Rules() {
+		assert.Contains(t, tr, r.Intent, "rule %s", r.Name)
+	}
+}
+
+func TestVocabulary(t *testing.T) {
+	// The lists must be accepted by every component that takes them.
+	_, err := kb.NewIndex(kb.IndexOptions{Words: demo.Words(), Synonyms: demo.Synonyms()})
+	require.NoError(t, err)
+	_, err = kb.NewLearner(kb.LearnOptions{Words: demo.Words(), Synonyms: demo.Synonyms()})
+	require.NoError(t, err)
+}
+
+// model trains the demo classifier once for the tests that need it.
+var model = sync.OnceValues(func() (*intent.Model, error) {
+	train, err := demo.Intents()
+	if err != nil {
+		return nil, err
+	}
+	return intent.Train(context.Background(), train, &intent.Options{
+		Seed: 1, Hidden: 64, Words: demo.Words(), Synonyms: demo.Synonyms(), Rules: demo.Rules(),
+	})
+})
+
+func TestIntentAccuracy(t *testing.T) {
+	m, err := model()
+	require.NoError(t, err)
+	test, err := demo.TestIntents()
+	require.NoError(t, err)
+	r := intent.Evaluate(m, test, intent.EvalOptions{})
+	t.Logf("held-out accuracy %.3f on %d examples (macro-F1 %.3f)", r.Accuracy, r.Examples, r.MacroF1)
+	for _, e := range r.Errors {
+		t.Logf("  %s: %q → %s (%.2f)", e.Gold, e.Text, e.Predicted, e.Confidence)
+	}
+	assert.GreaterOrEqual(t, r.Accuracy, 0.9)
+
+	// The dialogue engine starts a flow on an intent with confidence 0.6
+	// or more by default.
+	starting := map[string]bool{"return_goods": true, "refund": true, "return_goods_en": true,
+		"order_status": true, "order_status_en": true}
+	n, sure := 0, 0
+	for _, e := range test {
+		if starting[e.Intent] {
+			n++
+			if r := m.Classify(e.Text); r.Intent == e.Intent && r.Confidence >= 0.6 {
+				sure++
+			}
+		}
+	}
+	t.Logf("%d of %d held-out flow requests start their flow (confidence ≥ 0.6)", sure, n)
+}
+
+func TestRules(t *testing.T) {
+	m, err := model()
+	require.NoError(t, err)
+	for text, want := range map[string]string{
+		"DD2025061801":     "order_status",
+		" dd2025061801 ":   "order_status",
+		"订单号：DD2025062003": "order_status",
+		"2025061502":       "order_status",
+		"帮我转人工":            "human",
+		"人工客服在吗":           "human",
+	} {
+		r := m.Classify(text)
+		assert.Equal(t, want, r.Intent, "%q", text)
+		assert.NotEmpty(t, r.Rule, "%q", text)
+	}
+	// A longer message is the model's to classify.
+	assert.Empty(t, m.Classify("DD2025061801 我要退货").Rule)
+}

@@ -1,0 +1,206 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/internal/demo"
+)
+
+// flowIntents maps each intent that starts a flow to the flow.
+func flowIntents(t *testing.T) map[string]string {
+	t.Helper()
+	flows, err := demo.Flows()
+	require.NoError(t, err)
+	m := map[string]string{}
+	for _, f := range flows {
+		for _, in := range f.Intents {
+			m[in] = f.Name
+		}
+	}
+	return m
+}
+
+func TestFlows(t *testing.T) {
+	flows, err := demo.Flows()
+	require.NoError(t, err)
+	var names []string
+	for _, f := range flows {
+		names = append(names, f.Name)
+		assert.NoError(t, f.Validate(), f.Name)
+	}
+	assert.ElementsMatch(t, []string{"returns_zh", "returns_en", "order_status_zh", "order_status_en"}, names)
+	_, err = dialogue.NewEngine(flows, dialogue.Options{Funcs: demo.Funcs()})
+	require.NoError(t, err)
+
+	train, err := demo.Intents()
+	require.NoError(t, err)
+	tr := byIntent(train)
+	starts := flowIntents(t)
+	for in, flow := range starts {
+		assert.Contains(t, tr, in, "intent of flow %s", flow)
+	}
+	assert.Equal(t, map[string]string{
+		"return_goods": "returns_zh", "refund": "returns_zh", "return_goods_en": "returns_en",
+		"order_status": "order_status_zh", "order_status_en": "order_status_en",
+	}, starts)
+}
+
+func TestOrderStatus(t *testing.T) {
+	f := demo.Funcs()["order_status"]
+	require.NotNil(t, f)
+	now := time.Date(2025, 6, 20, 15, 4, 0, 0, time.FixedZone("CST", 8*3600))
+	call := func(id string) dialogue.Result {
+		t.Helper()
+		res, err := f(context.Background(), dialogue.Call{
+			Flow: "order_status_zh", Time: now,
+			Slots: map[string]dialogue.Value{"order_id": {Text: id}},
+		})
+		require.NoError(t, err)
+		return res
+	}
+	events := map[string]string{}
+	for _, id := range demo.Orders() {
+		res := call(id)
+		events[id] = res.Event
+		for _, s := range []string{"item", "item_en", "carrier", "carrier_en", "tracking_no", "latest", "latest_en"} {
+			assert.NotEmpty(t, res.Slots[s].Text, "%s: slot %s", id, s)
+		}
+		switch res.Event {
+		case demo.EventShipped:
+			assert.True(t, res.Slots["eta"].Time.After(now), "%s: eta", id)
+		case demo.EventDelivered:
+			assert.True(t, res.Slots["delivered_on"].Time.Before(now), "%s: delivered_on", id)
+		}
+	}
+	assert.Equal(t, map[string]string{
+		"DD2025061801": "shipped", "DD2025061502": "delivered",
+		"DD2025062003": "shipped", "DD2025060904": "delivered",
+	}, events)
+
+	res := call("2025061801")
+	assert.Equal(t, "shipped", res.Event)
+	assert.Equal(t, "DD2025061801", res.Slots["order_id"].Text)
+	assert.Equal(t, "2025-06-21", res.Slots["eta"].Text)
+	assert.Equal(t, res, call("2025061801"), "deterministic")
+
+	res = call("DD1234567890")
+	assert.Equal(t, demo.EventNotFound, res.Event)
+	res = call("")
+	assert.Equal(t, demo.EventNotFound, res.Event)
+}
+
+// step runs the inputs through the demo flows and returns each turn's
+// actions, one line per action.
+func step(t *testing.T, inputs ...dialogue.Input) [][]string {
+	t.Helper()
+	flows, err := demo.Flows()
+	require.NoError(t, err)
+	e, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: demo.Funcs()})
+	require.NoError(t, err)
+	now := time.Date(2025, 6, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	var out [][]string
+	for _, in := range inputs {
+		now = now.Add(time.Minute)
+		in.Time = now
+		if in.Intent != "" && in.Confidence == 0 {
+			in.Confidence = 0.9
+		}
+		as, err := e.Step(context.Background(), "s", in)
+		require.NoError(t, err)
+		var lines []string
+		for _, a := range as {
+			lines = append(lines, a.Kind.String()+": "+a.Text)
+		}
+		out = append(out, lines)
+	}
+	return out
+}
+
+func TestConversations(t *testing.T) {
+	t.Run("order_status_zh shipped", func(t *testing.T) {
+		turns := step(t,
+			dialogue.Input{Text: "我的快递到哪了", Intent: "order_status"},
+			dialogue.Input{Text: "dd2025061801"},
+			dialogue.Input{Text: "好的"},
+			dialogue.Input{Text: "后天"},
+		)
+		assert.Contains(t, turns[0][0], "请发送您的订单号")
+		assert.Equal(t, "say: 您的订单 DD2025061801（纯棉圆领T恤（白色 M））已由顺丰速运发出，运单号 SF1402384756201。"+
+			"最新物流：已到达【上海浦东转运中心】，正在发往下一站。预计 2025-06-21 送达。", turns[1][0])
+		assert.Equal(t, "confirm: 需要帮您改约送达日期吗？", turns[1][1])
+		assert.Contains(t, turns[2][0], "ask: 您希望改到哪天送达")
+		assert.Equal(t, "ticket: 订单 DD2025061801 改约 2025-06-22 送达", turns[3][0])
+	})
+	t.Run("order_status_zh order number alone", func(t *testing.T) {
+		turns := step(t, dialogue.Input{Text: "DD2025060904", Intent: "order_status", Confidence: 1})
+		assert.Contains(t, turns[0][0], "say: 您的订单 DD2025060904（帆布托特包（米白））已于 2025-06-11 由顺丰速运送达并签收。")
+		assert.Equal(t, "confirm: 请问您收到包裹了吗？", turns[0][1])
+	})
+	t.Run("order_status_zh delivered not received", func(t *testing.T) {
+		turns := step(t,
+			dialogue.Input{Text: "帮我查下订单DD2025061502", Intent: "order_status"},
+			dialogue.Input{Text: "没有"},
+		)
+		assert.Contains(t, turns[0][0], "已于 2025-06-18 由中通快递送达并签收")
+		assert.Equal(t, "ticket: 订单 DD2025061502 显示已签收，顾客未收到", turns[1][0])
+	})
+	t.Run("order_status_en not found", func(t *testing.T) {
+		turns := step(t,
+			dialogue.Input{Text: "where is my order", Intent: "order_status_en"},
+			dialogue.Input{Text: "it's DD1111111111"},
+			dialogue.Input{Text: "no"},
+			dialogue.Input{Text: "yes"},
+		)
+		assert.Contains(t, turns[0][0], "What's your order number?")
+		assert.Equal(t, "confirm: I couldn't find order DD1111111111. Would you like to try another number?", turns[1][0])
+		assert.Equal(t, "confirm: Would you like to talk to a member of our team?", turns[2][0])
+		assert.Equal(t, "handoff: Let me connect you with a member of our team.", turns[3][0])
+	})
+	t.Run("order_status_en shipped", func(t *testing.T) {
+		turns := step(t,
+			dialogue.Input{Text: "track DD2025062003 please", Intent: "order_status_en"},
+			dialogue.Input{Text: "no thanks"},
+		)
+		assert.Equal(t, "say: Order DD2025062003 (iPhone 15 case, misty blue) is on its way with YTO Express, "+
+			"tracking number YT8812345678901. Latest update: left the Guangzhou Baiyun sorting centre. "+
+			"Expected delivery: 2025-06-23.", turns[0][0])
+		assert.Equal(t, "say: Glad I could help. Anything else?", turns[1][0])
+	})
+	t.Run("returns_zh", func(t *testing.T) {
+		turns := step(t,
+			dialogue.Input{Text: "我要退货", Intent: "return_goods"},
+			dialogue.Input{Text: "DD2025061502"},
+			dialogue.Input{Text: "耳机一边有杂音，质量不好"},
+			dialogue.Input{Text: "明天"},
+			dialogue.Input{Text: "确认"},
+		)
+		assert.Contains(t, turns[0][0], "ask: 好的，请提供需要退货的订单号")
+		assert.Equal(t, "ask: 请问退货的原因是什么？", turns[1][0])
+		assert.Equal(t, "say: 非常抱歉给您带来不好的体验！质量问题的退货运费由我们承担，无需您垫付。", turns[2][0])
+		assert.Equal(t, "confirm: 请确认：订单 DD2025061502，退货原因「质量问题」，2025-06-21 上门取件。确认提交吗？", turns[3][0])
+		assert.Equal(t, "ticket: 退货 DD2025061502（质量问题），2025-06-21 上门取件", turns[4][0])
+	})
+	t.Run("returns_en", func(t *testing.T) {
+		turns := step(t,
+			dialogue.Input{Text: "I'd like to return order DD2025060904, it's too small", Intent: "return_goods_en"},
+			dialogue.Input{Text: "tomorrow"},
+			dialogue.Input{Text: "yes"},
+		)
+		assert.Contains(t, turns[0][0], "ask: Which day should the courier pick it up?")
+		assert.Equal(t, `confirm: Let me check: order DD2025060904, reason "Wrong size", pickup on 2025-06-21. Shall I submit the return?`, turns[1][0])
+		assert.Equal(t, "ticket: Return DD2025060904 (Wrong size), pickup 2025-06-21", turns[2][0])
+	})
+	t.Run("cancel", func(t *testing.T) {
+		turns := step(t,
+			dialogue.Input{Text: "我要退款", Intent: "refund"},
+			dialogue.Input{Text: "算了", Intent: "cancel"},
+		)
+		assert.Equal(t, "say: 好的，已为您取消。", turns[1][0])
+	})
+}
