@@ -36,10 +36,10 @@ var (
 	zhNo     = []string{"不是", "不对", "不用", "不要", "不行", "不可以", "不好", "不确认", "不同意", "不需要", "不太对",
 		"错了", "算了", "没有", "否"}
 	zhYes = []string{"是的", "是啊", "是呀", "对的", "对啊", "对呀", "好的", "好啊", "好呀", "嗯嗯", "可以", "确认", "确定",
-		"同意", "正确", "行的", "行啊", "没错", "就是", "ok", "okay"}
+		"同意", "正确", "行的", "行啊", "没错", "就是", "需要", "要的", "ok", "okay"}
 	// Single characters that say yes or no alone or before punctuation,
 	// but start many other sentences ("是这样的", "行李").
-	zhYesChar = "是对好嗯行恩"
+	zhYesChar = "是对好嗯行恩要"
 	zhNoChar  = "不没"
 	enNo      = map[string]bool{"no": true, "nope": true, "nah": true, "not": true, "wrong": true, "incorrect": true,
 		"don't": true, "dont": true, "negative": true, "n": true, "cancel": true}
@@ -49,7 +49,7 @@ var (
 )
 
 // Confirmation reads a reply to a yes/no question in Chinese or English:
-// 是的, 对, 好的, 没错, 嗯, 可以, 确认, yes, yep, sure, ok are Yes; 不是,
+// 是的, 对, 好的, 没错, 嗯, 可以, 确认, 需要, 要, yes, yep, sure, ok are Yes; 不是,
 // 不对, 不用, 算了, 没有, 错了, no, nope, wrong are No. A question ("是不是
 // 要运费？", "is it free?") or anything else is Unsure, so that the engine
 // can treat it as a digression.

@@ -21,7 +21,7 @@ func TestConfirmation(t *testing.T) {
 		want dialogue.Answer
 	}{
 		{"是的", dialogue.Yes}, {"是", dialogue.Yes}, {"对", dialogue.Yes}, {"对的！", dialogue.Yes}, {"好的", dialogue.Yes},
-		{"好", dialogue.Yes}, {"没错", dialogue.Yes}, {"嗯", dialogue.Yes}, {"嗯嗯", dialogue.Yes}, {"可以", dialogue.Yes},
+		{"好", dialogue.Yes}, {"没错", dialogue.Yes}, {"嗯", dialogue.Yes}, {"嗯嗯", dialogue.Yes}, {"可以", dialogue.Yes}, {"需要", dialogue.Yes}, {"要的", dialogue.Yes}, {"要", dialogue.Yes}, {"需要吗？", dialogue.Unsure}, {"要多久", dialogue.Unsure}, {"不需要", dialogue.No},
 		{"可以的", dialogue.Yes}, {"确认", dialogue.Yes}, {"对，就是这个订单", dialogue.Yes}, {"行吧", dialogue.Yes},
 		{"没问题", dialogue.Yes}, {"OK", dialogue.Yes}, {"yes", dialogue.Yes}, {"Yep", dialogue.Yes}, {"yeah sure", dialogue.Yes},
 		{"sure!", dialogue.Yes}, {"that's right", dialogue.Yes}, {"Correct.", dialogue.Yes}, {"ｙｅｓ", dialogue.Yes},

@@ -1,0 +1,213 @@
+package demo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/kefuai/kefu"
+	"github.com/kefuai/kefu/channel"
+	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/dialogue/boltstore"
+	"github.com/kefuai/kefu/intent"
+	"github.com/kefuai/kefu/kb"
+)
+
+// BotOptions configure NewBot. The zero value runs everything in memory.
+type BotOptions struct {
+	// DataDir, when set, keeps the knowledge base and the sessions in bbolt
+	// files there (created on first start, filled with the demo entries),
+	// and caches the trained intent model, so that edits and conversations
+	// survive a restart.
+	DataDir string
+	// Logger receives the bot's errors; nothing is logged when nil.
+	Logger *slog.Logger
+	// Tickets receives the tickets the flows open; they are logged when
+	// nil.
+	Tickets kefu.TicketFunc
+	// Options are added to the bot's.
+	Options []kefu.Option
+}
+
+// Bot is the demo bot with the parts it runs on.
+type Bot struct {
+	*kefu.Bot
+	// Handler is the bot behind the middleware a deployment wants: a
+	// deadline per turn.
+	Handler channel.Handler
+	// Knowledge is the knowledge base; Sessions the session store.
+	Knowledge *kb.Base
+	Sessions  dialogue.Store
+	// Model is the intent classifier.
+	Model *intent.Model
+	// ModelCached reports that the model was loaded from DataDir rather
+	// than trained.
+	ModelCached bool
+
+	closers []func() error
+}
+
+// NewBot builds the demo shop's bot.
+func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
+	lg := opts.Logger
+	if lg == nil {
+		lg = slog.New(slog.DiscardHandler)
+	}
+	b := &Bot{}
+	ok := false
+	defer func() {
+		if !ok {
+			b.Close()
+		}
+	}()
+	if opts.DataDir != "" {
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+
+	var err error
+	if b.Model, b.ModelCached, err = model(ctx, opts.DataDir); err != nil {
+		return nil, err
+	}
+
+	// Knowledge base: a bbolt file seeded with the demo entries, or memory.
+	var st kb.Store = kb.NewMemory()
+	if opts.DataDir != "" {
+		bs, err := kb.OpenBolt(filepath.Join(opts.DataDir, "kb.db"), nil)
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		b.closers = append(b.closers, bs.Close)
+		st = bs
+	}
+	if err := seed(ctx, st); err != nil {
+		return nil, err
+	}
+	b.Knowledge, err = kb.Open(ctx, st, &kb.Options{
+		Index:  kb.IndexOptions{Words: Words(), Synonyms: Synonyms()},
+		Logger: lg,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	b.closers = append(b.closers, b.Knowledge.Close)
+
+	// Sessions.
+	if opts.DataDir != "" {
+		ss, err := boltstore.Open(filepath.Join(opts.DataDir, "sessions.db"), boltstore.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		b.closers = append(b.closers, ss.Close)
+		b.Sessions = ss
+	} else {
+		b.Sessions = dialogue.NewMemoryStore(dialogue.MemoryOptions{})
+	}
+
+	flows, err := Flows()
+	if err != nil {
+		return nil, err
+	}
+	engine, err := dialogue.NewEngine(flows, dialogue.Options{Store: b.Sessions, Funcs: Funcs()})
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	tickets := opts.Tickets
+	if tickets == nil {
+		tickets = func(ctx context.Context, t kefu.Ticket) error {
+			lg.Info("ticket opened", "queue", t.Queue, "session", t.SessionID, "summary", t.Summary)
+			return nil
+		}
+	}
+	bopts := append([]kefu.Option{
+		kefu.WithIntents(b.Model), kefu.WithDialogue(engine), kefu.WithKnowledge(b.Knowledge),
+		kefu.WithSessionStore(b.Sessions), kefu.WithIntentTitles(IntentTitles()),
+		kefu.WithTickets(tickets), kefu.WithLogger(lg),
+	}, opts.Options...)
+	if b.Bot, err = kefu.New(bopts...); err != nil {
+		return nil, err
+	}
+	b.Handler = channel.Chain(b.Bot, channel.Timeout(5*time.Second))
+	ok = true
+	return b, nil
+}
+
+// Close releases the stores.
+func (b *Bot) Close() error {
+	var errs []error
+	for i := len(b.closers) - 1; i >= 0; i-- {
+		errs = append(errs, b.closers[i]())
+	}
+	b.closers = nil
+	return errors.Join(errs...)
+}
+
+// model trains the intent classifier, or loads it from dir when it was
+// trained on the same examples before.
+func model(ctx context.Context, dir string) (*intent.Model, bool, error) {
+	raw, err := fs.ReadFile(intentFS, "intents.tsv")
+	if err != nil {
+		return nil, false, err
+	}
+	sum := sha256.Sum256(raw)
+	path := ""
+	if dir != "" {
+		path = filepath.Join(dir, "intents-"+hex.EncodeToString(sum[:6])+".model")
+		if m, err := intent.LoadFile(path); err == nil {
+			return m, true, nil
+		}
+	}
+	ex, err := Intents()
+	if err != nil {
+		return nil, false, err
+	}
+	m, err := intent.Train(ctx, ex, &intent.Options{Seed: 1, Rules: Rules(), Words: Words(), Synonyms: Synonyms()})
+	if err != nil {
+		return nil, false, fmt.Errorf("demo: training intents: %w", err)
+	}
+	if path != "" {
+		if err := m.Save(path); err != nil {
+			return nil, false, err
+		}
+	}
+	return m, false, nil
+}
+
+// seed fills an empty store with the demo entries.
+func seed(ctx context.Context, st kb.Store) error {
+	have, _, err := st.List(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if len(have) > 0 {
+		return nil
+	}
+	es, err := Entries()
+	if err != nil {
+		return err
+	}
+	if _, err := st.Write(ctx, kb.Batch{Author: "demo", Note: "demo knowledge base", Put: es}); err != nil {
+		return fmt.Errorf("demo: seeding the knowledge base: %w", err)
+	}
+	return nil
+}
+
+// LoadQuestions are customer messages for load tests: FAQ questions,
+// flow openers and answers, small talk and questions the bot cannot
+// answer, in both languages.
+func LoadQuestions() []string {
+	return []string{
+		"运费怎么算呀", "包邮吗", "how much is shipping?", "我的快递到哪了", "DD2025061801",
+		"我想退货", "退款多久到账", "可以开发票吗", "有优惠券吗", "你好", "谢谢", "会员有什么权益",
+		"这件衣服有货吗", "尺码怎么选", "保修多久", "can I change my address?", "where is my order",
+		"支持花呗吗", "量子力学是什么", "what's the weather like",
+	}
+}
