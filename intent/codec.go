@@ -292,7 +292,9 @@ func writeFloats(w io.Writer, xs []float32) {
 }
 
 func readFloats(r io.Reader, n int) ([]float32, error) {
-	out := make([]float32, 0, min(n, 1<<20))
+	// Sizes come from the header, checked but not trusted: grow past 64 MB
+	// only as data actually arrives.
+	out := make([]float32, 0, min(n, 1<<24))
 	var buf [4096]byte
 	for len(out) < n {
 		m := min(n-len(out), len(buf)/4)
