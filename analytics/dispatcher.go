@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -276,7 +275,7 @@ func (d *Dispatcher) Emit(e Event) error {
 		return err
 	}
 	if e.ID == "" {
-		e.ID = d.prefix + strconv.FormatUint(d.seq.Add(1), 36)
+		e.ID = sortableID(d.prefix, d.seq.Add(1))
 	}
 	e = d.track(e)
 	d.mu.RLock()
@@ -296,6 +295,18 @@ func (d *Dispatcher) Emit(e Event) error {
 		}
 	}
 	return nil
+}
+
+// sortableID returns prefix followed by n in 13 hex digits, so that the IDs
+// of one prefix sort in the order they were made: stores order events of
+// the same time by ID, and the events of one turn often share a time.
+func sortableID(prefix string, n uint64) string {
+	var b [13]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = "0123456789abcdef"[n&15]
+		n >>= 4
+	}
+	return prefix + string(b[:])
 }
 
 // Handle emits e, so that a Dispatcher can serve as a Hook. It returns what

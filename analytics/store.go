@@ -80,7 +80,9 @@ type StoreOptions struct {
 }
 
 // Prepare readies events for storage, as every Store's Append does: it
-// validates them, gives an ID to those without, cuts times to the
+// validates them, gives an ID to those without (IDs that sort in the
+// order of the batch, so that events of the same time keep it), cuts
+// times to the
 // microsecond (in UTC) and applies the text policy. It returns a new
 // slice; events is not changed.
 func (o StoreOptions) Prepare(events []Event) ([]Event, error) {
@@ -89,12 +91,16 @@ func (o StoreOptions) Prepare(events []Event) ([]Event, error) {
 		redact = DefaultRedact()
 	}
 	out := make([]Event, len(events))
+	prefix := ""
 	for i, e := range events {
 		if err := e.Validate(); err != nil {
 			return nil, fmt.Errorf("event %d: %w", i, err)
 		}
 		if e.ID == "" {
-			e.ID = rand.Text()
+			if prefix == "" {
+				prefix = rand.Text()[:16] + "-"
+			}
+			e.ID = sortableID(prefix, uint64(i))
 		}
 		e.Time = e.Time.Truncate(time.Microsecond).UTC()
 		out[i] = o.Text.Apply(e, redact)

@@ -36,6 +36,7 @@ func Run(t *testing.T, newStore func(t *testing.T, opts analytics.StoreOptions) 
 		{"RoundTrip", testRoundTrip},
 		{"TimeOrder", testTimeOrder},
 		{"Idempotent", testIdempotent},
+		{"SameTimeKeepsBatchOrder", testSameTime},
 		{"Query", testQuery},
 		{"InvalidBatchStoresNothing", testInvalid},
 		{"TextRedactedByDefault", testTextRedacted},
@@ -129,6 +130,23 @@ func testIdempotent(t *testing.T, newStore func(*testing.T, analytics.StoreOptio
 	require.Len(t, got, 5)
 	assert.NotEmpty(t, got[3].ID)
 	assert.NotEqual(t, got[3].ID, got[4].ID)
+}
+
+// The events of one turn often share a time; without IDs they keep the
+// order of their batch, which session summaries depend on.
+func testSameTime(t *testing.T, newStore func(*testing.T, analytics.StoreOptions) analytics.Store) {
+	s := newStore(t, analytics.StoreOptions{})
+	var batch []analytics.Event
+	kinds := []analytics.Kind{analytics.MessageIn, analytics.IntentRecognized, analytics.Fallback, analytics.MessageOut}
+	for i := range 20 {
+		batch = append(batch, ev("", kinds[i%4], "u", "s", 1))
+	}
+	appendOK(t, s, batch...)
+	got := scan(t, s, analytics.Query{})
+	require.Len(t, got, 20)
+	for i, e := range got {
+		assert.Equal(t, kinds[i%4], e.Kind, "event %d", i)
+	}
 }
 
 func testQuery(t *testing.T, newStore func(*testing.T, analytics.StoreOptions) analytics.Store) {
