@@ -162,7 +162,7 @@ func barChart(items []Count, color string) template.HTML {
 	if len(items) == 0 {
 		return `<p class="empty">无数据 · no data</p>`
 	}
-	const width, labelW, rowH = 640, 190, 28
+	const width, labelW, rowH = 480, 140, 28
 	maxC := 1
 	for _, c := range items {
 		maxC = max(maxC, c.Count)
@@ -177,8 +177,8 @@ func barChart(items []Count, color string) template.HTML {
 		if name == "" {
 			name = "unknown"
 		}
-		if r := []rune(name); len(r) > 18 {
-			name = string(r[:17]) + "…"
+		if r := []rune(name); len(r) > 16 {
+			name = string(r[:15]) + "…"
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="lbl">%s</text>`, labelW-8, y+18, esc(name))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="3" fill="%s"><title>%s: %d</title></rect>`, labelW, y+4, math.Max(bw, 1), rowH-8, color, esc(c.Name), c.Count)
@@ -193,7 +193,7 @@ func lineChart(days []DayVolume) template.HTML {
 	if len(days) == 0 {
 		return ""
 	}
-	const width, height, left, right, top, bottom = 720, 240, 44, 12, 14, 36
+	const width, height, left, right, top, bottom = 720, 250, 44, 16, 14, 50
 	maxV := 1
 	for _, d := range days {
 		maxV = max(maxV, d.MessagesIn, d.Sessions)
@@ -215,9 +215,10 @@ func lineChart(days []DayVolume) template.HTML {
 			left, width-right, y(v), y(v), left-6, y(v)+4, v)
 	}
 	step := max(1, len(days)/8)
+	last := len(days) - 1
 	for i, d := range days {
-		if i%step == 0 || i == len(days)-1 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x(i), height-14, d.Date[5:])
+		if (i%step == 0 && (i == last || last-i > step/2)) || i == last {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x(i), height-bottom+16, d.Date[5:])
 		}
 	}
 	series := func(get func(DayVolume) int, color string) {
@@ -232,20 +233,21 @@ func lineChart(days []DayVolume) template.HTML {
 	}
 	series(func(d DayVolume) int { return d.MessagesIn }, "#2f6fdf")
 	series(func(d DayVolume) int { return d.Sessions }, "#f08c2e")
-	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="10" height="10" fill="#2f6fdf"/><text x="%d" y="%d" class="axis">客户消息 messages in</text>`, left+4, height-10, left+18, height-1)
-	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="10" height="10" fill="#f08c2e"/><text x="%d" y="%d" class="axis">会话 sessions</text>`, left+170, height-10, left+184, height-1)
+	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="10" height="10" fill="#2f6fdf"/><text x="%d" y="%d" class="axis">客户消息 messages in</text>`, left+4, height-20, left+18, height-11)
+	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="10" height="10" fill="#f08c2e"/><text x="%d" y="%d" class="axis">会话 sessions</text>`, left+170, height-20, left+184, height-11)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
 
+// niceCeil rounds v up to a number whose quarters are round too.
 func niceCeil(v int) int {
 	p := 1
 	for p*10 <= v {
 		p *= 10
 	}
-	for _, m := range []int{1, 2, 4, 5, 10} {
-		if m*p >= v {
-			return m * p
+	for _, m := range []int{10, 12, 16, 20, 24, 32, 40, 60, 80, 100} {
+		if m*p >= 10*v {
+			return max(m*p/10, 4)
 		}
 	}
 	return 10 * p

@@ -335,3 +335,12 @@ func TestReportHandler(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, get("GET", "/reports?period=2026-11&format=pdf").Code)
 	assert.Equal(t, http.StatusMethodNotAllowed, get("POST", "/reports?period=2026-11").Code)
 }
+
+func TestNiceCeilTicks(t *testing.T) {
+	// The daily chart's top tick: checked through the rendered page.
+	r := &analytics.Report{Period: "2026-11", Daily: []analytics.DayVolume{{Date: "2026-11-01", MessagesIn: 110}, {Date: "2026-11-02", MessagesIn: 3}}}
+	var buf bytes.Buffer
+	require.NoError(t, r.WriteHTML(&buf))
+	assert.Contains(t, buf.String(), `class="axis">120</text>`)
+	assert.Contains(t, buf.String(), `class="axis">90</text>`)
+}
