@@ -144,8 +144,9 @@ type Dispatcher struct {
 }
 
 type sessionShard struct {
-	mu sync.Mutex
-	m  map[string]*SessionSummary
+	mu    sync.Mutex
+	m     map[string]*SessionSummary
+	ended map[string]struct{} // recently ended sessions
 }
 
 // NewDispatcher returns a Dispatcher without hooks.
@@ -178,6 +179,7 @@ func NewDispatcher(opts DispatcherOptions) *Dispatcher {
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	for i := range d.sessions {
 		d.sessions[i].m = map[string]*SessionSummary{}
+		d.sessions[i].ended = map[string]struct{}{}
 	}
 	return d
 }
@@ -326,6 +328,10 @@ func (d *Dispatcher) track(e Event) Event {
 			sum = *s
 			delete(sh.m, e.SessionID)
 		}
+		if len(sh.ended) >= 4096 {
+			clear(sh.ended)
+		}
+		sh.ended[e.SessionID] = struct{}{}
 		if e.Duration == 0 && !sum.Start.IsZero() {
 			e.Duration = e.Time.Sub(sum.Start)
 		}
@@ -334,6 +340,11 @@ func (d *Dispatcher) track(e Event) Event {
 		return e
 	}
 	if s == nil {
+		if _, done := sh.ended[e.SessionID]; done && e.Kind == Rating {
+			// Ratings usually follow the end of their session: nothing
+			// is left to resolve.
+			return e
+		}
 		if len(sh.m) >= d.opts.MaxSessions/len(d.sessions)+1 {
 			for k := range sh.m { // forget one at random
 				delete(sh.m, k)

@@ -272,3 +272,25 @@ func (g *gatedBatcher) HandleBatch(ctx context.Context, events []analytics.Event
 	<-g.gate
 	return g.b.HandleBatch(ctx, events)
 }
+
+// A rating after the end of its session is delivered and leaves no state
+// behind to resolve.
+func TestDispatcherRatingAfterEnd(t *testing.T) {
+	d := analytics.NewDispatcher(analytics.DispatcherOptions{})
+	rec := &recorder{}
+	require.NoError(t, d.Add("rec", rec, analytics.HookOptions{}))
+	require.NoError(t, d.Emit(ev(analytics.MessageIn, "a", 1)))
+	require.NoError(t, d.Emit(ev(analytics.SessionEnded, "a", 2)))
+	r := ev(analytics.Rating, "a", 3)
+	r.Rating = 4
+	require.NoError(t, d.Emit(r))
+	// A later session of the same ID starts from nothing: no message, so
+	// not resolved.
+	require.NoError(t, d.Emit(ev(analytics.SessionEnded, "a", 9)))
+	closeNow(t, d)
+	got := rec.got()
+	require.Len(t, got, 4)
+	assert.True(t, got[1].Resolved)
+	assert.Equal(t, 4, got[2].Rating)
+	assert.False(t, got[3].Resolved)
+}

@@ -79,14 +79,15 @@ func fnum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // WriteCSV writes the report as CSV rows of section, name and value, with
 // a header, in UTF-8 with a byte-order mark so that spreadsheet programs
-// read the Chinese right. Each list item is a row (section "intent",
+// read the Chinese right. Names that start like a formula (=, +, -, @) get
+// a leading apostrophe. Each list item is a row (section "intent",
 // "category", "channel", "day.messages_in", "unanswered", ...).
 func (r *Report) WriteCSV(w io.Writer) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	row := func(sec, name string, v string) { cw.Write([]string{sec, name, v}) }
+	row := func(sec, name string, v string) { cw.Write([]string{sec, csvSafe(name), v}) }
 	i := func(n int) string { return strconv.Itoa(n) }
 	row("section", "name", "value")
 	row("report", "period", r.Period)
@@ -136,6 +137,24 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvSafe keeps a spreadsheet from reading a cell of customer text as a
+// formula: a cell starting with =, +, -, @, tab or carriage return gets a
+// leading apostrophe.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// unCSVSafe undoes csvSafe.
+func unCSVSafe(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }
 
 // WriteHTML writes the report as one self-contained HTML page (no scripts,

@@ -110,7 +110,9 @@ func LabelColumns() []string { return slices.Clone(labelColumns) }
 // WriteLabelCSV writes turns as a labelling sheet: a header of
 // LabelColumns and one row per turn with the gold column empty, for a
 // person to fill with the right intent (OutOfScopeLabel for a message no
-// intent covers, SkipLabel to leave a row out). The file starts with a
+// intent covers, SkipLabel to leave a row out). A text that starts like a
+// formula (=, +, -, @) gets a leading apostrophe, which ReadLabelCSV
+// removes. The file starts with a
 // UTF-8 byte-order mark so that spreadsheet programs read Chinese right.
 func WriteLabelCSV(w io.Writer, turns []Turn) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
@@ -119,7 +121,7 @@ func WriteLabelCSV(w io.Writer, turns []Turn) error {
 	cw := csv.NewWriter(w)
 	cw.Write(labelColumns)
 	for _, t := range turns {
-		cw.Write([]string{t.ID, t.Time.UTC().Format(time.RFC3339), t.Text, t.Predicted, strconv.FormatFloat(t.Confidence, 'f', 4, 64), ""})
+		cw.Write([]string{t.ID, t.Time.UTC().Format(time.RFC3339), csvSafe(t.Text), t.Predicted, strconv.FormatFloat(t.Confidence, 'f', 4, 64), ""})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -218,7 +220,7 @@ func ReadLabelCSV(r io.Reader) ([]Labeled, error) {
 			add(row, "", "has %d columns, want %d", len(rec), len(labelColumns))
 			continue
 		}
-		id, ts, text, pred, conf, gold := rec[0], rec[1], rec[2], strings.TrimSpace(rec[3]), rec[4], strings.TrimSpace(rec[5])
+		id, ts, text, pred, conf, gold := rec[0], rec[1], unCSVSafe(rec[2]), strings.TrimSpace(rec[3]), rec[4], strings.TrimSpace(rec[5])
 		if id == "" {
 			add(row, "id", "is empty")
 		} else if first, dup := seen[id]; dup {

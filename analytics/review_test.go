@@ -137,3 +137,17 @@ func TestReadLabelCSVErrors(t *testing.T) {
 		})
 	}
 }
+
+// Customer text that looks like a formula is defused in the sheet and
+// comes back unchanged.
+func TestLabelCSVFormulaText(t *testing.T) {
+	turns := []analytics.Turn{{ID: "a", Time: at(11, 1, 0, 0, 0), Text: "=HYPERLINK(\"x\")", Predicted: "invoice", Confidence: 0.5}}
+	var buf bytes.Buffer
+	require.NoError(t, analytics.WriteLabelCSV(&buf, turns))
+	assert.Contains(t, buf.String(), `"'=HYPERLINK(""x"")"`)
+	filled := strings.Replace(buf.String(), "0.5000,\n", "0.5000,invoice\n", 1)
+	got, err := analytics.ReadLabelCSV(strings.NewReader(filled))
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, `=HYPERLINK("x")`, got[0].Text)
+}
