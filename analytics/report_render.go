@@ -321,7 +321,7 @@ header { background:linear-gradient(120deg,#1d4fb8,#2f6fdf 60%,#4f8cf0); color:#
 header h1 { margin:0; font-size:26px; font-weight:600; }
 header p { margin:4px 0 0; opacity:.85; }
 main { max-width:1080px; margin:0 auto; padding:24px 24px 48px; }
-.kpis { display:grid; grid-template-columns:repeat(auto-fit,minmax(180px,1fr)); gap:14px; margin-bottom:18px; }
+.kpis { display:grid; grid-template-columns:repeat(auto-fit,minmax(150px,1fr)); gap:14px; margin-bottom:18px; }
 .kpi { background:var(--card); border-radius:10px; padding:14px 18px; box-shadow:0 1px 2px rgba(0,0,0,.06); }
 .kpi .v { font-size:28px; font-weight:650; color:var(--accent); }
 .kpi .k { color:var(--muted); font-size:13px; }

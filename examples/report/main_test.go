@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,4 +58,30 @@ func TestFlagErrors(t *testing.T) {
 	assert.ErrorIs(t, run(context.Background(), []string{"-demo", "-period", "2026-13"}, &out, &errOut), analytics.ErrInvalidPeriod)
 	assert.ErrorContains(t, run(context.Background(), []string{"-demo", "-format", "pdf"}, &out, &errOut), "format")
 	assert.Error(t, run(context.Background(), []string{"-store", filepath.Join(t.TempDir(), "missing", "x.db")}, &out, &errOut))
+}
+
+// TestScreenshot renders the demo report and photographs it with headless
+// Chromium into the directory named by KEFU_REPORT_SCREENSHOT, to look at
+// the page as a person would. It is skipped unless that is set.
+func TestScreenshot(t *testing.T) {
+	dir := os.Getenv("KEFU_REPORT_SCREENSHOT")
+	if dir == "" {
+		t.Skip("KEFU_REPORT_SCREENSHOT is not set: set it to a directory to get a screenshot of the demo report")
+	}
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not found")
+	}
+	html := filepath.Join(dir, "report.html")
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-demo", "-period", "2026-11", "-o", html}, &out, &errOut), errOut.String())
+	png := filepath.Join(dir, "report.png")
+	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+		"--window-size=1100,2300", "--screenshot="+png, "file://"+html)
+	b, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", b)
+	fi, err := os.Stat(png)
+	require.NoError(t, err)
+	assert.Positive(t, fi.Size())
+	t.Logf("screenshot: %s", png)
 }
