@@ -1,0 +1,595 @@
+package analytics
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kefuai/kefu/analytics/internal/wal"
+)
+
+// ErrClosed is returned by Dispatcher methods after Close.
+var ErrClosed = errors.New("analytics: dispatcher closed")
+
+// Defaults of DispatcherOptions.
+const (
+	DefaultBuffer    = 4096
+	DefaultBatchSize = 256
+)
+
+// DispatcherOptions configure a Dispatcher. The zero value works.
+type DispatcherOptions struct {
+	// Buffer is how many events wait for each hook before new ones are
+	// dropped; DefaultBuffer when zero.
+	Buffer int
+	// BatchSize bounds the events handed to a BatchHook at once;
+	// DefaultBatchSize when zero.
+	BatchSize int
+	// Timeout bounds each call of a hook; 10 s when zero.
+	Timeout time.Duration
+	// Resolver sets Event.Resolved on SessionEnded events;
+	// DefaultResolver when nil.
+	Resolver Resolver
+	// MaxSessions bounds the open sessions whose summary is kept to
+	// resolve them; 100 000 when zero. A session forgotten beyond it
+	// (or begun on another instance) is resolved from the events seen.
+	MaxSessions int
+	// Redact is applied to text for hooks whose TextPolicy is
+	// TextRedacted; DefaultRedact when nil.
+	Redact RedactFunc
+	// Now is the clock for events without a time; time.Now when nil.
+	Now func() time.Time
+	// Logger receives hook failures; nothing is logged when nil.
+	Logger *slog.Logger
+}
+
+// HookOptions configure one hook of a Dispatcher.
+type HookOptions struct {
+	// Text is what the hook gets of events' text; TextRedacted by default.
+	Text TextPolicy
+	// Buffer overrides DispatcherOptions.Buffer for this hook.
+	Buffer int
+}
+
+// DurableOptions configure a durable hook: its events go through a
+// write-ahead log on disk, so none is lost while the hook fails or the
+// process restarts.
+type DurableOptions struct {
+	// Dir holds the hook's write-ahead log; it is created if needed and
+	// must belong to this hook alone. Required.
+	Dir string
+	// Text is what the log and the hook keep of events' text;
+	// TextRedacted by default. The log is storage: redaction happens
+	// before anything is written to it.
+	Text TextPolicy
+	// MaxBytes bounds the log on disk; 1 GiB when zero. Beyond it events
+	// are dropped and counted, as for other hooks.
+	MaxBytes int64
+	// SegmentBytes is the size of the log's files; 16 MiB when zero.
+	SegmentBytes int64
+	// SyncInterval is how often the log is flushed to stable storage;
+	// 1 s when zero. A power failure loses at most this much; a crash of
+	// the process alone loses nothing.
+	SyncInterval time.Duration
+	// RetryMin and RetryMax bound the pause between attempts to deliver a
+	// batch the hook failed on: it doubles from RetryMin (100 ms) up to
+	// RetryMax (30 s). Delivery is retried until it succeeds or the
+	// Dispatcher is closed; the batch stays in the log meanwhile.
+	RetryMin, RetryMax time.Duration
+}
+
+// HookStats count what happened to the events of one hook.
+type HookStats struct {
+	Name    string
+	Durable bool
+	// Delivered events were handled without error.
+	Delivered uint64
+	// Dropped events never reached the hook: its buffer (or log) was full.
+	Dropped uint64
+	// Failed counts events whose handling returned an error or panicked;
+	// a durable hook's events are retried and may be counted again.
+	Failed uint64
+	// Panics counts calls of the hook that panicked.
+	Panics uint64
+	// Queued is the number of events waiting in the buffer.
+	Queued int
+	// Backlog is the bytes waiting in a durable hook's log.
+	Backlog int64
+}
+
+// Dispatcher fans events out to hooks without ever making the caller wait:
+// each hook has a bounded buffer and a goroutine of its own, so a slow,
+// failing or panicking hook delays and breaks nothing but itself. When a
+// buffer is full the event is dropped for that hook and counted (Stats,
+// Dropped, and the kefu_analytics_hook_events_dropped_total metric).
+//
+// Durable hooks (AddDurable) get a write-ahead log instead of a buffer:
+// Emit appends the event to a file and returns; the hook's goroutine
+// delivers from the file and retries failures, so a transcript store that
+// is down loses nothing, and neither does a restart.
+//
+// The Dispatcher also follows each session's events to set Duration and
+// Resolved on its SessionEnded event.
+//
+// A Dispatcher is a Hook itself, so it can be given wherever a Hook is
+// expected. All methods are safe for concurrent use.
+type Dispatcher struct {
+	opts    DispatcherOptions
+	now     func() time.Time
+	resolve Resolver
+	redact  RedactFunc
+	log     *slog.Logger
+	prefix  string
+	seq     atomic.Uint64
+	invalid atomic.Uint64
+
+	ctx    context.Context // cancelled when Close gives up waiting
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.RWMutex
+	closed bool
+	hooks  []*hookRunner
+
+	seed     maphash.Seed
+	sessions [16]sessionShard
+}
+
+type sessionShard struct {
+	mu    sync.Mutex
+	m     map[string]*SessionSummary
+	ended map[string]struct{} // recently ended sessions
+}
+
+// NewDispatcher returns a Dispatcher without hooks.
+func NewDispatcher(opts DispatcherOptions) *Dispatcher {
+	if opts.Buffer <= 0 {
+		opts.Buffer = DefaultBuffer
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	if opts.MaxSessions <= 0 {
+		opts.MaxSessions = 100_000
+	}
+	d := &Dispatcher{opts: opts, now: nowFunc(opts.Now), resolve: opts.Resolver, redact: opts.Redact, log: opts.Logger, seed: maphash.MakeSeed()}
+	if d.resolve == nil {
+		d.resolve = DefaultResolver
+	}
+	if d.redact == nil {
+		d.redact = DefaultRedact()
+	}
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	d.prefix = hex.EncodeToString(b[:]) + "-"
+	d.ctx, d.cancel = context.WithCancel(context.Background())
+	for i := range d.sessions {
+		d.sessions[i].m = map[string]*SessionSummary{}
+		d.sessions[i].ended = map[string]struct{}{}
+	}
+	return d
+}
+
+type hookRunner struct {
+	name string
+	hook Hook
+	text TextPolicy
+
+	q   chan Event // memory hooks
+	wal *wal.Log   // durable hooks
+	dur DurableOptions
+
+	stop chan struct{} // durable hooks: closed by Close
+
+	delivered, dropped, failed, panics atomic.Uint64
+}
+
+// Add registers a hook under a name unique in this Dispatcher (it labels
+// the metrics). Events emitted from then on reach it.
+func (d *Dispatcher) Add(name string, h Hook, opts HookOptions) error {
+	if h == nil || name == "" {
+		return errors.New("analytics: Add needs a name and a hook")
+	}
+	buf := opts.Buffer
+	if buf <= 0 {
+		buf = d.opts.Buffer
+	}
+	r := &hookRunner{name: name, hook: h, text: opts.Text, q: make(chan Event, buf)}
+	if err := d.register(r); err != nil {
+		return err
+	}
+	d.wg.Add(1)
+	go d.runMemory(r)
+	return nil
+}
+
+// AddDurable registers a hook whose events pass through a write-ahead log
+// in opts.Dir (see DurableOptions). Events left in the log by an earlier
+// process are delivered first.
+func (d *Dispatcher) AddDurable(name string, h Hook, opts DurableOptions) error {
+	if h == nil || name == "" || opts.Dir == "" {
+		return errors.New("analytics: AddDurable needs a name, a hook and a directory")
+	}
+	if opts.SyncInterval <= 0 {
+		opts.SyncInterval = time.Second
+	}
+	if opts.RetryMin <= 0 {
+		opts.RetryMin = 100 * time.Millisecond
+	}
+	if opts.RetryMax < opts.RetryMin {
+		opts.RetryMax = max(30*time.Second, opts.RetryMin)
+	}
+	l, err := wal.Open(opts.Dir, wal.Options{SegmentBytes: opts.SegmentBytes, MaxBytes: opts.MaxBytes})
+	if err != nil {
+		return fmt.Errorf("analytics: durable hook %s: %w", name, err)
+	}
+	r := &hookRunner{name: name, hook: h, text: opts.Text, wal: l, dur: opts, stop: make(chan struct{})}
+	if err := d.register(r); err != nil {
+		l.Close()
+		return err
+	}
+	d.wg.Add(1)
+	go d.runDurable(r)
+	return nil
+}
+
+func (d *Dispatcher) register(r *hookRunner) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return ErrClosed
+	}
+	for _, h := range d.hooks {
+		if h.name == r.name {
+			return fmt.Errorf("analytics: hook %q added twice", r.name)
+		}
+	}
+	hooks := make([]*hookRunner, len(d.hooks), len(d.hooks)+1)
+	copy(hooks, d.hooks)
+	d.hooks = append(hooks, r)
+	return nil
+}
+
+// Emit hands an event to every hook and returns at once; it never waits
+// for a hook. It fills in ID and Time when empty, and Duration and
+// Resolved on a SessionEnded event. It returns an error wrapping
+// ErrInvalidEvent for an event Validate rejects, and ErrClosed after Close.
+func (d *Dispatcher) Emit(e Event) error {
+	if e.Time.IsZero() {
+		e.Time = d.now()
+	}
+	if err := e.Validate(); err != nil {
+		d.invalid.Add(1)
+		return err
+	}
+	if e.ID == "" {
+		e.ID = sortableID(d.prefix, d.seq.Add(1))
+	}
+	e = d.track(e)
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return ErrClosed
+	}
+	for _, r := range d.hooks {
+		if r.wal != nil {
+			d.appendDurable(r, e)
+			continue
+		}
+		select {
+		case r.q <- e:
+		default:
+			r.dropped.Add(1)
+		}
+	}
+	return nil
+}
+
+// sortableID returns prefix followed by n in 13 hex digits, so that the IDs
+// of one prefix sort in the order they were made: stores order events of
+// the same time by ID, and the events of one turn often share a time.
+func sortableID(prefix string, n uint64) string {
+	var b [13]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = "0123456789abcdef"[n&15]
+		n >>= 4
+	}
+	return prefix + string(b[:])
+}
+
+// Handle emits e, so that a Dispatcher can serve as a Hook. It returns what
+// Emit returns.
+func (d *Dispatcher) Handle(_ context.Context, e Event) error { return d.Emit(e) }
+
+// track updates the summary of e's session and completes a SessionEnded
+// event.
+func (d *Dispatcher) track(e Event) Event {
+	sh := &d.sessions[maphash.String(d.seed, e.SessionID)%uint64(len(d.sessions))]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	s := sh.m[e.SessionID]
+	if e.Kind == SessionEnded {
+		var sum SessionSummary
+		if s != nil {
+			sum = *s
+			delete(sh.m, e.SessionID)
+		}
+		if len(sh.ended) >= 4096 {
+			clear(sh.ended)
+		}
+		sh.ended[e.SessionID] = struct{}{}
+		if e.Duration == 0 && !sum.Start.IsZero() {
+			e.Duration = e.Time.Sub(sum.Start)
+		}
+		sum.Add(e)
+		e.Resolved = d.resolve(sum)
+		return e
+	}
+	if s == nil {
+		if _, done := sh.ended[e.SessionID]; done && e.Kind == Rating {
+			// Ratings usually follow the end of their session: nothing
+			// is left to resolve.
+			return e
+		}
+		if len(sh.m) >= d.opts.MaxSessions/len(d.sessions)+1 {
+			for k := range sh.m { // forget one at random
+				delete(sh.m, k)
+				break
+			}
+		}
+		s = &SessionSummary{}
+		sh.m[e.SessionID] = s
+	}
+	s.Add(e)
+	return e
+}
+
+func (d *Dispatcher) appendDurable(r *hookRunner, e Event) {
+	e = r.text.Apply(e, d.redact)
+	b, err := json.Marshal(e)
+	if err == nil {
+		err = r.wal.Append(b)
+	}
+	if err != nil {
+		r.dropped.Add(1)
+		if !errors.Is(err, wal.ErrFull) {
+			d.log.Warn("analytics: durable hook log", "hook", r.name, "err", err)
+		}
+	}
+}
+
+// call hands a batch to the hook: at once to a BatchHook, else event by
+// event. A durable hook stops at the first failure (the batch is retried);
+// a memory hook goes on with the next event. Panics become errors. It
+// returns the number of events handled and the last error.
+func (d *Dispatcher) call(r *hookRunner, batch []Event, durable bool) (int, error) {
+	ctx, cancel := context.WithTimeout(d.ctx, d.opts.Timeout)
+	defer cancel()
+	if bh, ok := r.hook.(BatchHook); ok && len(batch) > 1 {
+		if err := d.protect(r, func() error { return bh.HandleBatch(ctx, batch) }); err != nil {
+			return 0, err
+		}
+		return len(batch), nil
+	}
+	n := 0
+	var last error
+	for _, e := range batch {
+		if err := d.protect(r, func() error { return r.hook.Handle(ctx, e) }); err != nil {
+			last = err
+			if durable {
+				break
+			}
+			continue
+		}
+		n++
+	}
+	return n, last
+}
+
+// protect runs fn, turning a panic into an error.
+func (d *Dispatcher) protect(r *hookRunner, fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.panics.Add(1)
+			err = fmt.Errorf("analytics: hook %s panicked: %v", r.name, p)
+		}
+	}()
+	return fn()
+}
+
+func (d *Dispatcher) account(r *hookRunner, total, ok int, err error) {
+	r.delivered.Add(uint64(ok))
+	if err == nil {
+		return
+	}
+	r.failed.Add(uint64(total - ok))
+	d.log.Warn("analytics: hook failed", "hook", r.name, "events", total-ok, "err", err)
+}
+
+func (d *Dispatcher) runMemory(r *hookRunner) {
+	defer d.wg.Done()
+	batch := make([]Event, 0, d.opts.BatchSize)
+	for e := range r.q {
+		if d.ctx.Err() != nil {
+			// Close gave up waiting: what is left is lost.
+			r.dropped.Add(1)
+			continue
+		}
+		batch = append(batch[:0], r.text.Apply(e, d.redact))
+	fill:
+		for len(batch) < cap(batch) {
+			select {
+			case e, ok := <-r.q:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r.text.Apply(e, d.redact))
+			default:
+				break fill
+			}
+		}
+		n, err := d.call(r, batch, false)
+		d.account(r, len(batch), n, err)
+	}
+}
+
+func (d *Dispatcher) runDurable(r *hookRunner) {
+	defer d.wg.Done()
+	defer r.wal.Close()
+	sync := time.NewTicker(r.dur.SyncInterval)
+	defer sync.Stop()
+	stopping := false
+	backoff := r.dur.RetryMin
+	// pause waits for d, syncing meanwhile; it reports false when the
+	// dispatcher gives up.
+	pause := func(dur time.Duration) bool {
+		t := time.NewTimer(dur)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				return true
+			case <-sync.C:
+				r.wal.Sync()
+			case <-d.ctx.Done():
+				return false
+			}
+		}
+	}
+	for {
+		recs, next, err := r.wal.Next(d.opts.BatchSize)
+		if err != nil {
+			d.log.Error("analytics: durable hook log", "hook", r.name, "err", err)
+			if !pause(backoff) {
+				return
+			}
+			backoff = min(2*backoff, r.dur.RetryMax)
+			continue
+		}
+		if len(recs) == 0 {
+			if stopping {
+				return
+			}
+			select {
+			case <-r.wal.Notify():
+			case <-sync.C:
+				r.wal.Sync()
+			case <-r.stop:
+				stopping = true
+			case <-d.ctx.Done():
+				return
+			}
+			continue
+		}
+		batch := make([]Event, 0, len(recs))
+		for _, p := range recs {
+			var e Event
+			if err := json.Unmarshal(p, &e); err != nil {
+				r.failed.Add(1)
+				d.log.Error("analytics: undecodable record skipped", "hook", r.name, "err", err)
+				continue
+			}
+			batch = append(batch, e)
+		}
+		for len(batch) > 0 {
+			n, err := d.call(r, batch, true)
+			d.account(r, len(batch), n, err)
+			if err == nil {
+				backoff = r.dur.RetryMin
+				break
+			}
+			if _, ok := r.hook.(BatchHook); !ok || len(batch) == 1 {
+				batch = batch[n:] // the first n were taken
+			}
+			if !pause(backoff) {
+				return // undelivered events stay in the log
+			}
+			backoff = min(2*backoff, r.dur.RetryMax)
+		}
+		if err := r.wal.Commit(next); err != nil {
+			d.log.Error("analytics: durable hook log", "hook", r.name, "err", err)
+		}
+	}
+}
+
+// Stats returns the counters of every hook, in the order they were added.
+func (d *Dispatcher) Stats() []HookStats {
+	d.mu.RLock()
+	hooks := d.hooks
+	d.mu.RUnlock()
+	out := make([]HookStats, len(hooks))
+	for i, r := range hooks {
+		out[i] = HookStats{
+			Name: r.name, Durable: r.wal != nil,
+			Delivered: r.delivered.Load(), Dropped: r.dropped.Load(), Failed: r.failed.Load(), Panics: r.panics.Load(),
+		}
+		if r.q != nil {
+			out[i].Queued = len(r.q)
+		} else {
+			out[i].Backlog = r.wal.Bytes()
+		}
+	}
+	return out
+}
+
+// Dropped returns the events dropped for all hooks together.
+func (d *Dispatcher) Dropped() uint64 {
+	var n uint64
+	for _, s := range d.Stats() {
+		n += s.Dropped
+	}
+	return n
+}
+
+// Invalid returns the number of events Emit rejected.
+func (d *Dispatcher) Invalid() uint64 { return d.invalid.Load() }
+
+// Close stops taking events and waits until every hook has handled what
+// was queued for it, or ctx ends. In that case hooks see their context
+// cancelled, events still queued for memory hooks are dropped, those of
+// durable hooks stay in their logs for the next start, and Close returns
+// ctx's error without waiting for a hook that ignores its context. Calling
+// Close again returns nil.
+func (d *Dispatcher) Close(ctx context.Context) error {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil
+	}
+	d.closed = true
+	for _, r := range d.hooks {
+		if r.q != nil {
+			close(r.q)
+		} else {
+			close(r.stop)
+		}
+	}
+	d.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		d.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		d.cancel()
+		return nil
+	case <-ctx.Done():
+		d.cancel()
+		return ctx.Err()
+	}
+}
