@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -62,6 +63,11 @@ type Bot struct {
 	ttl     time.Duration
 	mw      []channel.Middleware
 	hooks   *hooks
+	rateOn  map[string]bool
+
+	stop     chan struct{}
+	stopped  chan struct{}
+	stopOnce sync.Once
 }
 
 // parts are what a turn runs on, swapped as a whole.
@@ -155,9 +161,12 @@ func WithIntentTitles(titles map[string]string) Option {
 // fallback; give it a classifier, flows and a knowledge base.
 func New(opts ...Option) (*Bot, error) {
 	b := &Bot{
-		log: slog.New(slog.DiscardHandler),
-		now: time.Now,
-		ttl: 24 * time.Hour,
+		log:     slog.New(slog.DiscardHandler),
+		now:     time.Now,
+		ttl:     24 * time.Hour,
+		hooks:   &hooks{idle: 30 * time.Minute},
+		stop:    make(chan struct{}),
+		stopped: make(chan struct{}),
 	}
 	b.parts.Store(&parts{})
 	for _, o := range opts {
@@ -169,8 +178,10 @@ func New(opts ...Option) (*Bot, error) {
 		b.store = dialogue.NewMemoryStore(dialogue.MemoryOptions{})
 	}
 	b.fb = b.fb.withDefaults()
-	if b.hooks == nil {
-		b.hooks = &hooks{}
+	if b.hooks.ev != nil {
+		go b.sweep()
+	} else {
+		close(b.stopped)
 	}
 	h := channel.Handler(channel.HandlerFunc(b.turn))
 	h = channel.Chain(h, b.mw...)

@@ -1,14 +1,235 @@
 package kefu
 
 import (
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
+	"github.com/kefuai/kefu/analytics"
 	"github.com/kefuai/kefu/channel"
 )
 
-// hooks turns what happens in turns into events.
-type hooks struct{}
+// Events receives what happens in conversations, as analytics events.
+// *analytics.Dispatcher satisfies it: it fans events out to metrics,
+// transcripts and reports without ever making a turn wait. Emit must not
+// block.
+type Events interface {
+	Emit(analytics.Event) error
+}
 
-func (h *hooks) turn(t *turnCtx) {}
+// WithEvents sends the bot's events to e: sessions started and ended,
+// messages in and out, recognized intents, answers served, fallbacks,
+// hand-offs and ratings.
+func WithEvents(e Events) Option {
+	return func(b *Bot) error { b.hooks.ev = e; return nil }
+}
 
-func (h *hooks) turnError(msg channel.Message, at time.Time, err error) {}
+// WithIdleTimeout sets how long a session may be silent before the bot
+// counts it as ended (30 minutes by default).
+func WithIdleTimeout(d time.Duration) Option {
+	return func(b *Bot) error {
+		if d > 0 {
+			b.hooks.idle = d
+		}
+		return nil
+	}
+}
+
+// WithRating makes the bot ask for a 1–5 satisfaction rating, as quick
+// replies, when the customer's intent is one of intents (typically
+// "thanks" and "goodbye"). A rating picked ends the session.
+func WithRating(intents ...string) Option {
+	return func(b *Bot) error {
+		b.rateOn = map[string]bool{}
+		for _, i := range intents {
+			b.rateOn[i] = true
+		}
+		return nil
+	}
+}
+
+// RatePrefix starts the payload of the rating quick replies: a message
+// "/rate 4" rates the session 4.
+const RatePrefix = "/rate "
+
+// hooks turns turns into events and ends idle sessions.
+type hooks struct {
+	ev   Events
+	idle time.Duration
+
+	mu     sync.Mutex
+	active map[string]activeSession
+}
+
+type activeSession struct {
+	user, channel string
+	last          time.Time
+}
+
+func (h *hooks) emit(e analytics.Event) {
+	if h.ev == nil {
+		return
+	}
+	_ = h.ev.Emit(e)
+}
+
+// turn emits the events of one turn.
+func (h *hooks) turn(t *turnCtx) {
+	if h.ev == nil {
+		return
+	}
+	m := t.msg
+	ev := func(k analytics.Kind) analytics.Event {
+		return analytics.Event{Kind: k, Time: t.now, SessionID: m.SessionID, UserID: m.UserID, Channel: m.Channel}
+	}
+	if t.started {
+		h.emit(ev(analytics.SessionStarted))
+	}
+	in := ev(analytics.MessageIn)
+	in.Text = m.Text
+	h.emit(in)
+	if t.rating > 0 {
+		e := ev(analytics.Rating)
+		e.Rating = t.rating
+		h.emit(e)
+	} else if t.classified {
+		e := ev(analytics.IntentRecognized)
+		e.Text, e.Confidence, e.OutOfScope = m.Text, t.res.Confidence, t.res.OutOfScope
+		if len(t.res.Ranked) > 0 {
+			e.Intent = t.res.Ranked[0].Intent
+		}
+		if t.res.Intent != "" {
+			e.Intent = t.res.Intent
+		}
+		h.emit(e)
+	}
+	if t.answered != nil {
+		e := ev(analytics.AnswerServed)
+		e.EntryID, e.Category = t.answered.Entry.ID, t.answered.Entry.Category
+		h.emit(e)
+	}
+	if t.fellBack {
+		e := ev(analytics.Fallback)
+		e.Text = m.Text
+		h.emit(e)
+	}
+	if t.reply.Handoff {
+		e := ev(analytics.Handoff)
+		e.Reason = t.reply.HandoffReason
+		h.emit(e)
+	}
+	out := ev(analytics.MessageOut)
+	out.Text = t.reply.PlainText()
+	h.emit(out)
+	if t.reply.Handoff || t.rating > 0 {
+		h.end(m.SessionID, m.UserID, m.Channel, t.now)
+		return
+	}
+	h.touch(m.SessionID, m.UserID, m.Channel, t.now)
+}
+
+func (h *hooks) touch(session, user, ch string, at time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.active == nil {
+		h.active = map[string]activeSession{}
+	}
+	h.active[session] = activeSession{user: user, channel: ch, last: at}
+}
+
+// end emits SessionEnded now.
+func (h *hooks) end(session, user, ch string, at time.Time) {
+	h.mu.Lock()
+	delete(h.active, session)
+	h.mu.Unlock()
+	h.emit(analytics.Event{Kind: analytics.SessionEnded, Time: at, SessionID: session, UserID: user, Channel: ch})
+}
+
+// endIdle ends the sessions silent since before now-idle, as of their last
+// message.
+func (h *hooks) endIdle(now time.Time) int {
+	h.mu.Lock()
+	var ended []analytics.Event
+	for id, s := range h.active {
+		if now.Sub(s.last) >= h.idle {
+			delete(h.active, id)
+			ended = append(ended, analytics.Event{Kind: analytics.SessionEnded, Time: s.last, SessionID: id, UserID: s.user, Channel: s.channel})
+		}
+	}
+	h.mu.Unlock()
+	for _, e := range ended {
+		h.emit(e)
+	}
+	return len(ended)
+}
+
+// turnError emits the events of a turn that failed in operator code.
+func (h *hooks) turnError(msg channel.Message, at time.Time, err error) {
+	if h.ev == nil {
+		return
+	}
+	h.emit(analytics.Event{Kind: analytics.Fallback, Time: at, SessionID: msg.SessionID, UserID: msg.UserID,
+		Channel: msg.Channel, Text: msg.Text})
+}
+
+// EndIdleSessions counts sessions silent for longer than the idle timeout
+// as ended, emitting their SessionEnded events, and returns how many. New
+// starts a goroutine that does this every minute while events are on;
+// call it directly in tests or from a scheduler of your own.
+func (b *Bot) EndIdleSessions(now time.Time) int { return b.hooks.endIdle(now) }
+
+// EndSession counts a session as ended now, for channels that know (the
+// customer closed the chat).
+func (b *Bot) EndSession(sessionID, userID, channelName string) {
+	b.hooks.end(sessionID, userID, channelName, b.now())
+}
+
+// Close stops the bot's background work. It does not close the stores or
+// the event sink, which the caller owns.
+func (b *Bot) Close() error {
+	b.stopOnce.Do(func() { close(b.stop) })
+	<-b.stopped
+	return nil
+}
+
+// sweep ends idle sessions every minute until Close.
+func (b *Bot) sweep() {
+	defer close(b.stopped)
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+			b.hooks.endIdle(b.now())
+		}
+	}
+}
+
+// parseRating reads "/rate N".
+func parseRating(s string) int {
+	rest, ok := strings.CutPrefix(s, RatePrefix)
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(rest))
+	if err != nil || n < 1 || n > 5 {
+		return 0
+	}
+	return n
+}
+
+// ratingReplies are the quick replies of the rating question.
+func ratingReplies(en bool) channel.Part {
+	titles := []string{"1 很不满意", "2 不满意", "3 一般", "4 满意", "5 非常满意"}
+	if en {
+		titles = []string{"1 Very poor", "2 Poor", "3 OK", "4 Good", "5 Excellent"}
+	}
+	opts := make([]channel.QuickReply, 5)
+	for i, t := range titles {
+		opts[i] = channel.QuickReply{Title: t, Payload: RatePrefix + strconv.Itoa(i+1)}
+	}
+	return channel.QuickReplies(opts...)
+}

@@ -46,6 +46,9 @@ type Texts struct {
 	Handoff channel.Bilingual
 	// TicketFailed is said when a ticket could not be opened.
 	TicketFailed channel.Bilingual
+	// RatingAsk asks for a rating (see WithRating); RatingThanks thanks
+	// for one.
+	RatingAsk, RatingThanks channel.Bilingual
 }
 
 func (f Fallback) withDefaults() Fallback {
@@ -76,6 +79,10 @@ func (f Fallback) withDefaults() Fallback {
 	t.TicketFailed = t.TicketFailed.Or(channel.Bilingual{
 		Zh: "抱歉，提交时出了问题，正在为您转接人工客服。",
 		En: "Sorry, something went wrong while submitting. Connecting you to a person."})
+	t.RatingAsk = t.RatingAsk.Or(channel.Bilingual{
+		Zh: "请为本次服务打个分吧：", En: "How would you rate this conversation?"})
+	t.RatingThanks = t.RatingThanks.Or(channel.Bilingual{
+		Zh: "感谢您的评价，祝您生活愉快！", En: "Thank you for your feedback. Have a nice day!"})
 	return f
 }
 
@@ -86,6 +93,9 @@ type sessionState struct {
 	Last    time.Time `json:"last"`
 	Misses  int       `json:"misses,omitempty"`
 	Turns   int       `json:"turns"`
+	// En records that the customer last wrote English, for replies to
+	// messages that carry no language (a rating's payload).
+	En bool `json:"en,omitempty"`
 }
 
 // stateKey keeps the bot's session state apart from the dialogue engine's
@@ -101,15 +111,17 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 	now := b.msgTime(msg)
 	p := b.parts.Load()
 
+	rating := parseRating(msg.Text)
 	var res intent.Result
-	if p.intents != nil {
+	if p.intents != nil && rating == 0 {
 		res = p.intents.Classify(msg.Text)
 	}
 	var reply channel.Reply
 	if res.Intent != "" && !res.OutOfScope {
 		reply.Intent = &channel.Intent{Name: res.Intent, Confidence: res.Confidence}
 	}
-	t := &turnCtx{b: b, p: p, msg: msg, now: now, res: res, reply: &reply}
+	t := &turnCtx{b: b, p: p, msg: msg, now: now, res: res, reply: &reply,
+		classified: p.intents != nil && rating == 0, rating: rating}
 
 	// The bot's session state is updated around the whole turn, so turns
 	// of one session run one at a time, whichever instance receives them.
@@ -152,6 +164,10 @@ type turnCtx struct {
 	reply   *channel.Reply
 	st      *sessionState
 	started bool
+	// classified reports that the classifier ran; rating is the rating
+	// the message gives (0 for none).
+	classified bool
+	rating     int
 
 	// What happened, for analytics.
 	lastHits []kb.Hit
@@ -172,6 +188,17 @@ func (t *turnCtx) bi(s channel.Bilingual) string { return s.For(t.msg) }
 // run decides the reply: the dialogue first, then the knowledge base, then
 // the fallback.
 func (t *turnCtx) run(ctx context.Context) error {
+	if t.rating > 0 {
+		thanks := t.b.fb.Texts.RatingThanks
+		if t.st.En {
+			t.say(thanks.En)
+		} else {
+			t.say(thanks.Zh)
+		}
+		return nil
+	}
+	t.st.En = channel.English(t.msg)
+	defer t.askRating()
 	if t.p.engine != nil {
 		handled, err := t.dialogue(ctx)
 		if err != nil || handled {
@@ -325,6 +352,16 @@ func (t *turnCtx) fallback(ctx context.Context) {
 	}
 	t.say(t.bi(texts.DidYouMean))
 	t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(opts...))
+}
+
+// askRating adds the rating question when the customer's intent calls for
+// it (see WithRating) and nothing else is going on.
+func (t *turnCtx) askRating() {
+	if !t.b.rateOn[t.res.Intent] || t.inFlow || t.reply.Handoff {
+		return
+	}
+	t.say(t.bi(t.b.fb.Texts.RatingAsk))
+	t.reply.Parts = append(t.reply.Parts, ratingReplies(channel.English(t.msg)))
 }
 
 func (t *turnCtx) handoff(reason string) {

@@ -416,3 +416,28 @@ func (e *errWriter) Write(p []byte) (int, error) {
 func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
 }
+
+// Prediction is one recorded classification with the right answer, such as
+// a production turn a person has labelled in an accuracy review.
+type Prediction struct {
+	Text string
+	// Gold is the right intent (EvalOptions.OutOfScope for a text no intent
+	// covers); Predicted is what the classifier said, "" for out of scope.
+	Gold, Predicted string
+	Confidence      float64
+}
+
+// ReportFromPredictions scores recorded predictions the way Evaluate
+// scores a live classifier: the quarterly accuracy report is built this way
+// from labelled production turns.
+func ReportFromPredictions(preds []Prediction, opts EvalOptions) *Report {
+	ps := make([]prediction, len(preds))
+	for i, p := range preds {
+		pred := p.Predicted
+		if pred == "" {
+			pred = opts.OutOfScope
+		}
+		ps[i] = prediction{text: p.Text, gold: p.Gold, pred: pred, conf: p.Confidence}
+	}
+	return buildReport(ps, opts)
+}

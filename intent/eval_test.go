@@ -129,3 +129,17 @@ func TestProgress(t *testing.T) {
 	assert.Greater(t, calls, 10)
 	assert.Equal(t, last.Total, last.Done, "training reports completion")
 }
+
+func TestReportFromPredictions(t *testing.T) {
+	rep := ReportFromPredictions([]Prediction{
+		{Text: "a", Gold: "refund", Predicted: "refund", Confidence: 0.9},
+		{Text: "b", Gold: "refund", Predicted: "invoice", Confidence: 0.6},
+		{Text: "c", Gold: "oos", Predicted: "", Confidence: 0.1},
+		{Text: "d", Gold: "invoice", Predicted: "", Confidence: 0.2},
+	}, EvalOptions{OutOfScope: "oos"})
+	assert.InDelta(t, 0.5, rep.Accuracy, 1e-9)
+	assert.InDelta(t, 1.0/3, rep.InScopeAccuracy, 1e-9)
+	assert.InDelta(t, 1, rep.OOSRecall, 1e-9)
+	assert.InDelta(t, 0.5, rep.OOSPrecision, 1e-9)
+	assert.Equal(t, []string{"invoice", "refund", "oos"}, rep.Labels)
+}
