@@ -15,7 +15,17 @@
 //	/ws             the chat's WebSocket
 //	/v1/messages    the JSON API: POST {"session_id","user_id","text"}
 //	/healthz        200 when the bot can serve, 503 when a store is down
+//	/metrics        Prometheus metrics (kefu_*)
+//	/v1/ratings     POST {"session_id","user_id","rating":1-5,"comment"}
+//	/admin/…        the admin API (see kefu.Admin), with -admin-token
 //	/demo/img/…     the answers' pictures; /demo/policy/… the shop's policy pages
+//
+// With -admin-token (or KEFU_ADMIN_TOKEN) the admin API is on, for a token
+// with every scope; its actions go to the audit log data/audit.jsonl. With
+// -tls-cert and -tls-key it serves HTTPS, as an admin API must in
+// production. With -handoff-url, conversations handed to a person are
+// POSTed there (signed with -handoff-secret, personal data redacted).
+// Transcripts older than -retention are purged.
 //
 // Try the demo orders DD2025061801 (shipped) and DD2025061502 (delivered).
 package main
@@ -30,22 +40,46 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/kefuai/kefu"
+	"github.com/kefuai/kefu/analytics"
+	"github.com/kefuai/kefu/analytics/adminauth"
+	"github.com/kefuai/kefu/analytics/audit"
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/channel/httpapi"
 	"github.com/kefuai/kefu/channel/webchat"
+	"github.com/kefuai/kefu/channel/webhook"
 	"github.com/kefuai/kefu/internal/demo"
+	"github.com/kefuai/kefu/internal/redact"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
+
+// config is what the flags set beyond the address.
+type config struct {
+	data                      string
+	adminToken                string
+	tlsCert, tlsKey           string
+	handoffURL, handoffSecret string
+	retention                 time.Duration
+}
 
 func main() {
 	start := time.Now()
+	var cfg config
 	addr := flag.String("addr", ":8080", "address to listen on")
 	data := flag.String("data", "kefu-data", "directory for the knowledge base, sessions and model")
 	verbose := flag.Bool("v", false, "log every error at debug level")
+	flag.StringVar(&cfg.adminToken, "admin-token", os.Getenv("KEFU_ADMIN_TOKEN"), "bearer token of the admin API (off when empty)")
+	flag.StringVar(&cfg.tlsCert, "tls-cert", "", "TLS certificate file (PEM)")
+	flag.StringVar(&cfg.tlsKey, "tls-key", "", "TLS key file (PEM)")
+	flag.StringVar(&cfg.handoffURL, "handoff-url", "", "URL that receives hand-off tickets")
+	flag.StringVar(&cfg.handoffSecret, "handoff-secret", os.Getenv("KEFU_HANDOFF_SECRET"), "HMAC secret signing hand-off tickets")
+	flag.DurationVar(&cfg.retention, "retention", 180*24*time.Hour, "how long transcripts are kept")
 	flag.Parse()
 
 	level := slog.LevelInfo
@@ -56,7 +90,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if err := run(ctx, start, *addr, *data, log); err != nil {
+	cfg.data = *data
+	if err := run(ctx, start, *addr, cfg, log); err != nil {
 		log.Error("quickstart failed", "err", err)
 		os.Exit(1)
 	}
@@ -67,14 +102,31 @@ type app struct {
 	bot     *demo.Bot
 	chat    *webchat.Server
 	handler http.Handler
+	sender  *webhook.Sender
+	audit   *audit.FileLog
 }
 
-func newApp(ctx context.Context, data string, log *slog.Logger) (*app, error) {
-	bot, err := demo.NewBot(ctx, demo.BotOptions{DataDir: data, Logger: log})
+func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
+	bot, err := demo.NewBot(ctx, demo.BotOptions{DataDir: cfg.data, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	chat := webchat.New(bot.Handler, webchat.Options{
+	a := &app{bot: bot}
+	handler := bot.Handler
+	if cfg.handoffURL != "" {
+		red, err := redact.New(redact.Options{})
+		if err != nil {
+			bot.Close()
+			return nil, err
+		}
+		a.sender, err = webhook.New(webhook.Options{URL: cfg.handoffURL, Secret: []byte(cfg.handoffSecret), Redact: red.Redact, Logger: log})
+		if err != nil {
+			bot.Close()
+			return nil, err
+		}
+		handler = channel.Chain(handler, webhook.Handoff(a.sender, webhook.NewRecorder(webhook.RecorderOptions{})))
+	}
+	chat := webchat.New(handler, webchat.Options{
 		Greeting: channel.Reply{Parts: []channel.Part{
 			channel.Text(demo.Greeting()),
 			channel.QuickReplies(
@@ -87,21 +139,60 @@ func newApp(ctx context.Context, data string, log *slog.Logger) (*app, error) {
 		Logger: log,
 	})
 	mux := http.NewServeMux()
-	mux.Handle(httpapi.Path, httpapi.New(bot.Handler, httpapi.Options{Logger: log}))
+	mux.Handle(httpapi.Path, httpapi.New(handler, httpapi.Options{Logger: log}))
 	mux.Handle("/healthz", bot.HealthHandler())
+	mux.Handle("/metrics", promhttp.HandlerFor(bot.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("/v1/ratings", analytics.RatingHandler(bot.Events, analytics.RatingOptions{}))
+	if cfg.adminToken != "" {
+		if err := a.openAdmin(cfg, mux, log); err != nil {
+			bot.Close()
+			return nil, err
+		}
+	}
 	mux.Handle("/demo/img/", http.StripPrefix("/demo/img/", http.FileServerFS(demo.Images())))
 	mux.Handle("/demo/policy/", http.StripPrefix("/demo/policy/", http.FileServerFS(demo.Policies())))
 	mux.Handle("/", chat)
-	return &app{bot: bot, chat: chat, handler: mux}, nil
+	a.chat, a.handler = chat, mux
+	return a, nil
+}
+
+// openAdmin mounts the admin API for one token with every scope.
+func (a *app) openAdmin(cfg config, mux *http.ServeMux, log *slog.Logger) error {
+	auth, err := adminauth.New([]adminauth.Token{{Name: "admin", Secret: cfg.adminToken, Scopes: []string{adminauth.ScopeAll}}}, adminauth.Options{})
+	if err != nil {
+		return err
+	}
+	auditPath := filepath.Join(cfg.data, "audit.jsonl")
+	al, err := audit.OpenFile(auditPath, audit.FileOptions{})
+	if err != nil {
+		return err
+	}
+	a.audit = al
+	admin, err := kefu.NewAdmin(kefu.AdminOptions{
+		Auth: auth, Audit: al, Knowledge: a.bot.Knowledge, Transcripts: a.bot.Transcripts,
+		Sessions: a.bot.Sessions, Events: a.bot.Events, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	mux.Handle("/admin/", admin.Handler())
+	return nil
 }
 
 func (a *app) close(ctx context.Context) {
 	a.chat.Shutdown(ctx)
+	if a.sender != nil {
+		a.sender.Close(ctx)
+	}
 	a.bot.Close()
+	if a.audit != nil {
+		a.audit.Close()
+	}
 }
 
-func run(ctx context.Context, start time.Time, addr, data string, log *slog.Logger) error {
-	a, err := newApp(ctx, data, log)
+func run(ctx context.Context, start time.Time, addr string, cfg config, log *slog.Logger) error {
+	data := cfg.data
+	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -112,7 +203,14 @@ func run(ctx context.Context, start time.Time, addr, data string, log *slog.Logg
 	}
 	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	scheme := "http"
+	if cfg.tlsCert != "" || cfg.tlsKey != "" {
+		scheme = "https"
+		go func() { errc <- srv.ServeTLS(ln, cfg.tlsCert, cfg.tlsKey) }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	go analytics.RunRetention(ctx, analytics.RetentionOptions{Keep: cfg.retention, Logger: log}, a.bot.Transcripts)
 
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -121,8 +219,13 @@ func run(ctx context.Context, start time.Time, addr, data string, log *slog.Logg
 		model = "loaded from " + data
 	}
 	fmt.Printf("kefu demo bot ready in %.1f s (intent model %s, heap %d MB)\n", time.Since(start).Seconds(), model, ms.HeapAlloc>>20)
-	fmt.Printf("  web chat:  %s/\n", browseURL(ln.Addr()))
-	fmt.Printf("  JSON API:  curl -s %s/v1/messages -H 'Content-Type: application/json' -d '{\"text\":\"运费怎么算？\"}'\n", browseURL(ln.Addr()))
+	base := browseURL(scheme, ln.Addr())
+	fmt.Printf("  web chat:  %s/\n", base)
+	fmt.Printf("  JSON API:  curl -s %s/v1/messages -H 'Content-Type: application/json' -d '{\"text\":\"运费怎么算？\"}'\n", base)
+	fmt.Printf("  metrics:   %s/metrics\n", base)
+	if cfg.adminToken != "" {
+		fmt.Printf("  admin API: %s/admin/ (bearer token from -admin-token)\n", base)
+	}
 	fmt.Printf("  data:      %s (delete it to start afresh)\n", data)
 	fmt.Println("Press Ctrl+C to stop.")
 
@@ -142,13 +245,13 @@ func run(ctx context.Context, start time.Time, addr, data string, log *slog.Logg
 
 // browseURL turns a listening address into a URL a browser on this machine
 // opens.
-func browseURL(a net.Addr) string {
+func browseURL(scheme string, a net.Addr) string {
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {
-		return "http://" + a.String()
+		return scheme + "://" + a.String()
 	}
 	if host == "" || host == "::" || host == "0.0.0.0" || strings.HasPrefix(host, "[") {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + "://" + net.JoinHostPort(host, port)
 }

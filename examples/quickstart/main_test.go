@@ -21,9 +21,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+const testAdminToken = "test-admin-token-0123456789"
+
 func startApp(t *testing.T, data string) (*app, *httptest.Server) {
 	t.Helper()
-	a, err := newApp(context.Background(), data, slog.New(slog.DiscardHandler))
+	a, err := newApp(context.Background(), config{data: data, adminToken: testAdminToken}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	srv := httptest.NewServer(a.handler)
 	t.Cleanup(func() {
@@ -123,7 +125,7 @@ func firstImage(t *testing.T) string {
 // directory: the model is loaded, not retrained, and a conversation goes on.
 func TestRestartKeepsData(t *testing.T) {
 	data := t.TempDir()
-	a, err := newApp(context.Background(), data, slog.New(slog.DiscardHandler))
+	a, err := newApp(context.Background(), config{data: data}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	assert.False(t, a.bot.ModelCached)
 	srv := httptest.NewServer(a.handler)

@@ -13,6 +13,10 @@ import (
 	"time"
 
 	"github.com/kefuai/kefu"
+	"github.com/kefuai/kefu/analytics"
+	abolt "github.com/kefuai/kefu/analytics/boltstore"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/kefuai/kefu/dialogue/boltstore"
@@ -34,6 +38,8 @@ type BotOptions struct {
 	Tickets kefu.TicketFunc
 	// Options are added to the bot's.
 	Options []kefu.Option
+	// NoEvents turns the analytics pipeline off (metrics, transcripts).
+	NoEvents bool
 }
 
 // Bot is the demo bot with the parts it runs on.
@@ -50,6 +56,12 @@ type Bot struct {
 	// ModelCached reports that the model was loaded from DataDir rather
 	// than trained.
 	ModelCached bool
+	// Events fans the bot's events out to Metrics and Transcripts (nil
+	// with NoEvents); Registry holds the metrics for /metrics.
+	Events      *analytics.Dispatcher
+	Metrics     *analytics.Metrics
+	Transcripts analytics.Store
+	Registry    *prometheus.Registry
 
 	closers []func() error
 }
@@ -112,6 +124,12 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 		b.Sessions = dialogue.NewMemoryStore(dialogue.MemoryOptions{})
 	}
 
+	if !opts.NoEvents {
+		if err := b.openEvents(opts.DataDir, lg); err != nil {
+			return nil, err
+		}
+	}
+
 	flows, err := Flows()
 	if err != nil {
 		return nil, err
@@ -130,14 +148,56 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 	bopts := append([]kefu.Option{
 		kefu.WithIntents(b.Model), kefu.WithDialogue(engine), kefu.WithKnowledge(b.Knowledge),
 		kefu.WithSessionStore(b.Sessions), kefu.WithIntentTitles(IntentTitles()),
-		kefu.WithTickets(tickets), kefu.WithLogger(lg),
+		kefu.WithTickets(tickets), kefu.WithLogger(lg), kefu.WithRating("thanks", "goodbye"),
 	}, opts.Options...)
+	if b.Events != nil {
+		bopts = append(bopts, kefu.WithEvents(b.Events))
+	}
 	if b.Bot, err = kefu.New(bopts...); err != nil {
 		return nil, err
 	}
+	b.closers = append(b.closers, b.Bot.Close)
 	b.Handler = channel.Chain(b.Bot, channel.Timeout(5*time.Second))
 	ok = true
 	return b, nil
+}
+
+// openEvents builds the analytics pipeline: Prometheus metrics, and the
+// transcripts the reports are computed from (a bbolt file behind a
+// write-ahead log with DataDir, memory without).
+func (b *Bot) openEvents(dir string, lg *slog.Logger) error {
+	d := analytics.NewDispatcher(analytics.DispatcherOptions{Logger: lg})
+	b.Events = d
+	b.Metrics = analytics.NewMetrics(analytics.MetricsOptions{Dispatcher: d})
+	b.Registry = prometheus.NewRegistry()
+	b.Registry.MustRegister(b.Metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := d.Add("metrics", b.Metrics, analytics.HookOptions{Text: analytics.TextNone}); err != nil {
+		return err
+	}
+	if dir == "" {
+		mem := analytics.NewMemoryStore(analytics.StoreOptions{})
+		b.Transcripts = mem
+		if err := d.Add("transcripts", analytics.StoreHook(mem), analytics.HookOptions{}); err != nil {
+			return err
+		}
+	} else {
+		st, err := abolt.Open(filepath.Join(dir, "events.db"), abolt.Options{})
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		b.closers = append(b.closers, st.Close)
+		b.Transcripts = st
+		if err := d.AddDurable("transcripts", analytics.StoreHook(st), analytics.DurableOptions{Dir: filepath.Join(dir, "wal")}); err != nil {
+			return err
+		}
+	}
+	// Closed before the stores: it drains into them.
+	b.closers = append(b.closers, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return d.Close(ctx)
+	})
+	return nil
 }
 
 // Close releases the stores.
