@@ -15,13 +15,13 @@ import (
 	"github.com/kefuai/kefu"
 	"github.com/kefuai/kefu/analytics"
 	abolt "github.com/kefuai/kefu/analytics/boltstore"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/kefuai/kefu/dialogue/boltstore"
 	"github.com/kefuai/kefu/intent"
 	"github.com/kefuai/kefu/kb"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // BotOptions configure NewBot. The zero value runs everything in memory.
