@@ -40,6 +40,12 @@ type BotOptions struct {
 	Options []kefu.Option
 	// NoEvents turns the analytics pipeline off (metrics, transcripts).
 	NoEvents bool
+	// Transcripts, when set, stores the transcripts instead of the
+	// default (bbolt in DataDir, memory without); with DataDir it is fed
+	// through a write-ahead log there.
+	Transcripts analytics.Store
+	// Now is the clock of events and sessions; time.Now when nil.
+	Now func() time.Time
 }
 
 // Bot is the demo bot with the parts it runs on.
@@ -111,6 +117,11 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	b.closers = append(b.closers, b.Knowledge.Close)
+	// The first answers should already be the learned ones: training on
+	// the demo's entries takes a fraction of a second.
+	if err := b.Knowledge.WaitLearned(ctx); err != nil {
+		return nil, err
+	}
 
 	// Sessions.
 	if opts.DataDir != "" {
@@ -125,7 +136,7 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 	}
 
 	if !opts.NoEvents {
-		if err := b.openEvents(opts.DataDir, lg); err != nil {
+		if err := b.openEvents(opts, lg); err != nil {
 			return nil, err
 		}
 	}
@@ -153,6 +164,9 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 	if b.Events != nil {
 		bopts = append(bopts, kefu.WithEvents(b.Events))
 	}
+	if opts.Now != nil {
+		bopts = append(bopts, kefu.WithClock(opts.Now))
+	}
 	if b.Bot, err = kefu.New(bopts...); err != nil {
 		return nil, err
 	}
@@ -165,8 +179,9 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 // openEvents builds the analytics pipeline: Prometheus metrics, and the
 // transcripts the reports are computed from (a bbolt file behind a
 // write-ahead log with DataDir, memory without).
-func (b *Bot) openEvents(dir string, lg *slog.Logger) error {
-	d := analytics.NewDispatcher(analytics.DispatcherOptions{Logger: lg})
+func (b *Bot) openEvents(opts BotOptions, lg *slog.Logger) error {
+	dir := opts.DataDir
+	d := analytics.NewDispatcher(analytics.DispatcherOptions{Logger: lg, Now: opts.Now})
 	b.Events = d
 	b.Metrics = analytics.NewMetrics(analytics.MetricsOptions{Dispatcher: d})
 	b.Registry = prometheus.NewRegistry()
@@ -174,18 +189,26 @@ func (b *Bot) openEvents(dir string, lg *slog.Logger) error {
 	if err := d.Add("metrics", b.Metrics, analytics.HookOptions{Text: analytics.TextNone}); err != nil {
 		return err
 	}
-	if dir == "" {
-		mem := analytics.NewMemoryStore(analytics.StoreOptions{})
-		b.Transcripts = mem
-		if err := d.Add("transcripts", analytics.StoreHook(mem), analytics.HookOptions{}); err != nil {
+	switch {
+	case dir == "":
+		st := opts.Transcripts
+		if st == nil {
+			st = analytics.NewMemoryStore(analytics.StoreOptions{})
+		}
+		b.Transcripts = st
+		if err := d.Add("transcripts", analytics.StoreHook(st), analytics.HookOptions{}); err != nil {
 			return err
 		}
-	} else {
-		st, err := abolt.Open(filepath.Join(dir, "events.db"), abolt.Options{})
-		if err != nil {
-			return fmt.Errorf("demo: %w", err)
+	default:
+		st := opts.Transcripts
+		if st == nil {
+			bs, err := abolt.Open(filepath.Join(dir, "events.db"), abolt.Options{})
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			b.closers = append(b.closers, bs.Close)
+			st = bs
 		}
-		b.closers = append(b.closers, st.Close)
 		b.Transcripts = st
 		if err := d.AddDurable("transcripts", analytics.StoreHook(st), analytics.DurableOptions{Dir: filepath.Join(dir, "wal")}); err != nil {
 			return err
