@@ -48,19 +48,18 @@ func (s *MemoryStore) Append(ctx context.Context, events []Event) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sorted := true
 	for _, e := range prepared {
 		if s.ids[e.ID] {
 			continue
 		}
 		s.ids[e.ID] = true
-		if n := len(s.events); n > 0 && eventLess(s.events[n-1], e) > 0 {
-			sorted = false
+		// Events arrive nearly in order: append, or insert near the end.
+		if n := len(s.events); n == 0 || eventLess(s.events[n-1], e) <= 0 {
+			s.events = append(s.events, e)
+			continue
 		}
-		s.events = append(s.events, e)
-	}
-	if !sorted {
-		slices.SortFunc(s.events, eventLess)
+		i, _ := slices.BinarySearchFunc(s.events, e, eventLess)
+		s.events = slices.Insert(s.events, i, e)
 	}
 	return nil
 }

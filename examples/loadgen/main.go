@@ -11,8 +11,11 @@
 // load comes from wrk when it is installed (-tool auto; Debian package
 // wrk), as a separate process, else from a Go client in this process. It
 // prints turns per second, p50 and p99 latency for both and the ratio of
-// the bot's throughput to the echo handler's; with -json the last line is a
-// JSON object with those figures.
+// the bot's throughput to the echo handler's. Then it sends -rate requests
+// per second to each for -duration from a Go client (open loop: a request
+// is sent when due whether or not earlier ones have come back) and reports
+// p50 and p99 latency at that rate, counted from when each request was
+// due. With -json the last line is a JSON object with those figures.
 package main
 
 import (
@@ -26,6 +29,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,10 +60,26 @@ func main() {
 	sessions := flag.Int("sessions", 5000, "distinct session IDs in the load")
 	tool := flag.String("tool", "auto", "load tool: auto (wrk if installed), wrk or go")
 	asJSON := flag.Bool("json", false, "print one JSON object as the last line")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the bot phase to this file")
+	rate := flag.Float64("rate", 5000, "requests per second of the fixed-rate phase (0 skips it)")
+	events := flag.String("events", "durable", "analytics: durable (transcripts in bbolt behind a write-ahead log, and metrics), memory, or off")
 	flag.Parse()
 
 	ctx := context.Background()
-	b, err := demo.NewBot(ctx, demo.BotOptions{})
+	bo := demo.BotOptions{}
+	switch *events {
+	case "off":
+		bo.NoEvents = true
+	case "durable":
+		dir, err := os.MkdirTemp("", "kefu-loadgen-data")
+		if err != nil {
+			fail(err)
+		}
+		defer os.RemoveAll(dir)
+		bo.DataDir = dir
+		bo.MemorySessions = true
+	}
+	b, err := demo.NewBot(ctx, bo)
 	if err != nil {
 		fail(err)
 	}
@@ -100,12 +120,42 @@ func main() {
 		fail(err)
 	}
 	echo := run("echo", echoURL)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+	}
 	bot := run("bot", botURL)
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	ratio := bot.TurnsPerSec / echo.TurnsPerSec
 	fmt.Printf("ratio bot/echo: %.2f\n", ratio)
+	out := map[string]any{"bot": bot, "echo": echo, "ratio": ratio}
+	if *rate > 0 {
+		// Latency at a fixed arrival rate, measured from when each request
+		// was due (so that a stall counts for every request it delays).
+		for _, t := range []struct {
+			name, url string
+		}{{"echo", echoURL}, {"bot", botURL}} {
+			r, err := runRate(t.url, questions, *rate, *sessions, *dur)
+			if err != nil {
+				fail(err)
+			}
+			r.Target, r.Tool = t.name, "go-fixed-rate"
+			fmt.Printf("%-5s at %.0f/s: %8.0f turns/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d errors)\n",
+				t.name, *rate, r.TurnsPerSec, r.P50Millis, r.P99Millis, r.Requests, r.Errors)
+			out[t.name+"_at_rate"] = r
+		}
+		out["rate"] = *rate
+	}
 	if *asJSON {
-		out, _ := json.Marshal(map[string]any{"bot": bot, "echo": echo, "ratio": ratio})
-		fmt.Println(string(out))
+		b, _ := json.Marshal(out)
+		fmt.Println(string(b))
 	}
 }
 
@@ -193,6 +243,48 @@ func runGo(url string, questions []string, conns, sessions int, dur time.Duratio
 		r.P99Millis = float64(all[len(all)*99/100].Microseconds()) / 1e3
 	}
 	return r, nil
+}
+
+// runRate sends requests at a fixed rate for dur (open loop) and measures
+// each one's latency from the moment it was due.
+func runRate(url string, questions []string, rate float64, sessions int, dur time.Duration) (result, error) {
+	tr := &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	defer tr.CloseIdleConnections()
+	n := int(rate * dur.Seconds())
+	interval := time.Duration(float64(time.Second) / rate)
+	lats := make([]time.Duration, n)
+	var errs atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		due := start.Add(time.Duration(i) * interval)
+		if d := time.Until(due); d > 0 {
+			time.Sleep(d)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := client.Post(url+"/v1/messages", "application/json", strings.NewReader(body(questions, i, sessions)))
+			if err != nil {
+				errs.Add(1)
+				lats[i] = time.Since(due)
+				return
+			}
+			drain(resp)
+			if resp.StatusCode != http.StatusOK {
+				errs.Add(1)
+			}
+			lats[i] = time.Since(due)
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lats)
+	return result{Requests: int64(n), Errors: errs.Load(), DurationSecs: elapsed.Seconds(),
+		TurnsPerSec: float64(n) / elapsed.Seconds(),
+		P50Millis:   float64(lats[n/2].Microseconds()) / 1e3,
+		P99Millis:   float64(lats[n*99/100].Microseconds()) / 1e3}, nil
 }
 
 // drain reads and closes a response body so the connection is reused.

@@ -46,6 +46,10 @@ type BotOptions struct {
 	Transcripts analytics.Store
 	// Now is the clock of events and sessions; time.Now when nil.
 	Now func() time.Time
+	// MemorySessions and MemoryKnowledge keep sessions and the knowledge
+	// base in memory even with DataDir (which then holds the model and
+	// the transcripts).
+	MemorySessions, MemoryKnowledge bool
 }
 
 // Bot is the demo bot with the parts it runs on.
@@ -98,7 +102,7 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 
 	// Knowledge base: a bbolt file seeded with the demo entries, or memory.
 	var st kb.Store = kb.NewMemory()
-	if opts.DataDir != "" {
+	if opts.DataDir != "" && !opts.MemoryKnowledge {
 		bs, err := kb.OpenBolt(filepath.Join(opts.DataDir, "kb.db"), nil)
 		if err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
@@ -124,7 +128,7 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 	}
 
 	// Sessions.
-	if opts.DataDir != "" {
+	if opts.DataDir != "" && !opts.MemorySessions {
 		ss, err := boltstore.Open(filepath.Join(opts.DataDir, "sessions.db"), boltstore.Options{})
 		if err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
