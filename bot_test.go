@@ -17,6 +17,7 @@ import (
 	"github.com/kefuai/kefu/dialogue/flows"
 	"github.com/kefuai/kefu/dialogue/redisstore"
 	"github.com/kefuai/kefu/intent"
+	"github.com/kefuai/kefu/internal/testnet"
 	"github.com/kefuai/kefu/kb"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
@@ -362,4 +363,40 @@ func TestHealth(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+}
+
+func TestRedisOutageAndRecovery(t *testing.T) {
+	url := os.Getenv("KEFU_TEST_REDIS")
+	if url == "" {
+		t.Skip("KEFU_TEST_REDIS is not set; skipping the outage test against a real Redis")
+	}
+	opt, err := redis.ParseURL(url)
+	require.NoError(t, err)
+	px := testnet.Start(t, opt.Addr)
+	opt.Addr = px.Addr()
+	opt.MaxRetries = -1
+	rc := redis.NewClient(opt)
+	defer rc.Close()
+	prefix := fmt.Sprintf("kefu-test-outage-%d:", time.Now().UnixNano())
+	env := newTestBot(t, redisstore.New(rc, redisstore.Options{Prefix: prefix}))
+	ctx := context.Background()
+
+	assert.Contains(t, texts(env.say(t, "r", "我要退货")), "订单号")
+	px.Down()
+	_, err = env.bot.Handle(ctx, channel.Message{SessionID: "r", Text: "DD2025030501"})
+	assert.ErrorIs(t, err, channel.ErrUnavailable, "an outage is reported as such, not as a fault")
+	assert.ErrorIs(t, env.bot.Health(ctx), ErrUnhealthy)
+
+	px.Up()
+	require.Eventually(t, func() bool { return env.bot.Health(ctx) == nil }, 10*time.Second, 50*time.Millisecond,
+		"health recovers without a restart")
+	assert.Contains(t, texts(env.say(t, "r", "DD2025030501")), "原因", "the conversation goes on where it was")
+	t.Cleanup(func() {
+		o, _ := redis.ParseURL(url)
+		rc := redis.NewClient(o)
+		defer rc.Close()
+		if keys, _ := rc.Keys(context.Background(), prefix+"*").Result(); len(keys) > 0 {
+			rc.Del(context.Background(), keys...)
+		}
+	})
 }

@@ -3,8 +3,6 @@ package dialogue_test
 import (
 	"context"
 	"crypto/rand"
-	"io"
-	"net"
 	"os"
 	"strings"
 	"sync"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/kefuai/kefu/dialogue/redisstore"
+	"github.com/kefuai/kefu/internal/testnet"
 )
 
 // redisOptions returns the options of the Redis named by KEFU_TEST_REDIS or
@@ -116,82 +115,6 @@ func TestConcurrentTurnsRedis(t *testing.T) {
 		newTestEngine(t, redisstore.New(b, redisstore.Options{Prefix: p})))
 }
 
-// proxy forwards TCP connections to a target and can go down (drop every
-// connection and refuse new ones) and come back, to cause a real network
-// outage between a bot and Redis without touching the Redis server.
-type proxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	down   bool
-	conns  map[net.Conn]struct{}
-}
-
-func startProxy(t *testing.T, target string) *proxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	p := &proxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
-	go p.serve()
-	t.Cleanup(func() { ln.Close(); p.Down() })
-	return p
-}
-
-func (p *proxy) serve() {
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		if !p.track(c) {
-			c.Close()
-			continue
-		}
-		go p.pipe(c)
-	}
-}
-
-func (p *proxy) track(c net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.down {
-		return false
-	}
-	p.conns[c] = struct{}{}
-	return true
-}
-
-func (p *proxy) pipe(c net.Conn) {
-	defer c.Close()
-	d, err := net.Dial("tcp", p.target)
-	if err != nil {
-		return
-	}
-	defer d.Close()
-	if !p.track(d) {
-		return
-	}
-	go func() { io.Copy(d, c); d.Close() }()
-	io.Copy(c, d)
-}
-
-// Down drops every connection and refuses new ones.
-func (p *proxy) Down() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.down = true
-	for c := range p.conns {
-		c.Close()
-		delete(p.conns, c)
-	}
-}
-
-// Up accepts connections again.
-func (p *proxy) Up() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.down = false
-}
-
 // beforeCommit is a go-redis hook that runs fn before the store's write
 // script (the EVALSHA with four arguments) when armed.
 type beforeCommit struct {
@@ -219,9 +142,9 @@ func TestRedisOutage(t *testing.T) {
 	opts := redisOptions(t)
 	admin := newRedis(t, opts)
 	p := testPrefix(t, admin)
-	px := startProxy(t, opts.Addr)
+	px := testnet.Start(t, opts.Addr)
 	popts := *opts
-	popts.Addr = px.ln.Addr().String()
+	popts.Addr = px.Addr()
 	popts.MaxRetries = -1
 	popts.DialTimeout = time.Second
 	rdb := redis.NewClient(&popts)

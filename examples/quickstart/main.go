@@ -191,14 +191,19 @@ func (a *app) close(ctx context.Context) {
 }
 
 func run(ctx context.Context, start time.Time, addr string, cfg config, log *slog.Logger) error {
-	data := cfg.data
-	a, err := newApp(ctx, cfg, log)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	return serve(ctx, start, ln, cfg, log)
+}
+
+// serve runs the demo on ln until ctx ends.
+func serve(ctx context.Context, start time.Time, ln net.Listener, cfg config, log *slog.Logger) error {
+	data := cfg.data
+	a, err := newApp(ctx, cfg, log)
 	if err != nil {
-		a.bot.Close()
+		ln.Close()
 		return err
 	}
 	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
