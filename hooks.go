@@ -74,27 +74,41 @@ func (h *hooks) emit(e analytics.Event) {
 	_ = h.ev.Emit(e)
 }
 
+// batchEmitter is the optional ability of an Events to take a turn's events
+// at once (*analytics.Dispatcher has it: one write to a durable log).
+type batchEmitter interface {
+	EmitBatch([]analytics.Event) error
+}
+
+func (h *hooks) emitAll(es []analytics.Event) {
+	if b, ok := h.ev.(batchEmitter); ok {
+		_ = b.EmitBatch(es)
+		return
+	}
+	for _, e := range es {
+		_ = h.ev.Emit(e)
+	}
+}
+
 // turn emits the events of one turn.
 func (h *hooks) turn(t *turnCtx) {
 	if h.ev == nil {
 		return
 	}
 	m := t.msg
-	ev := func(k analytics.Kind) analytics.Event {
-		return analytics.Event{Kind: k, Time: t.now, SessionID: m.SessionID, UserID: m.UserID, Channel: m.Channel}
+	es := make([]analytics.Event, 0, 8)
+	add := func(k analytics.Kind) *analytics.Event {
+		es = append(es, analytics.Event{Kind: k, Time: t.now, SessionID: m.SessionID, UserID: m.UserID, Channel: m.Channel})
+		return &es[len(es)-1]
 	}
 	if t.started {
-		h.emit(ev(analytics.SessionStarted))
+		add(analytics.SessionStarted)
 	}
-	in := ev(analytics.MessageIn)
-	in.Text = m.Text
-	h.emit(in)
+	add(analytics.MessageIn).Text = m.Text
 	if t.rating > 0 {
-		e := ev(analytics.Rating)
-		e.Rating = t.rating
-		h.emit(e)
+		add(analytics.Rating).Rating = t.rating
 	} else if t.classified {
-		e := ev(analytics.IntentRecognized)
+		e := add(analytics.IntentRecognized)
 		e.Text, e.Confidence, e.OutOfScope = m.Text, t.res.Confidence, t.res.OutOfScope
 		if len(t.res.Ranked) > 0 {
 			e.Intent = t.res.Ranked[0].Intent
@@ -102,31 +116,31 @@ func (h *hooks) turn(t *turnCtx) {
 		if t.res.Intent != "" {
 			e.Intent = t.res.Intent
 		}
-		h.emit(e)
 	}
 	if t.answered != nil {
-		e := ev(analytics.AnswerServed)
+		e := add(analytics.AnswerServed)
 		e.EntryID, e.Category = t.answered.Entry.ID, t.answered.Entry.Category
-		h.emit(e)
 	}
 	if t.fellBack {
-		e := ev(analytics.Fallback)
-		e.Text = m.Text
-		h.emit(e)
+		add(analytics.Fallback).Text = m.Text
 	}
 	if t.reply.Handoff {
-		e := ev(analytics.Handoff)
-		e.Reason = t.reply.HandoffReason
-		h.emit(e)
+		add(analytics.Handoff).Reason = t.reply.HandoffReason
 	}
-	out := ev(analytics.MessageOut)
-	out.Text = t.reply.PlainText()
-	h.emit(out)
+	add(analytics.MessageOut).Text = t.reply.PlainText()
 	if t.reply.Handoff || t.rating > 0 {
-		h.end(m.SessionID, m.UserID, m.Channel, t.now)
-		return
+		add(analytics.SessionEnded)
+		h.forget(m.SessionID)
+	} else {
+		h.touch(m.SessionID, m.UserID, m.Channel, t.now)
 	}
-	h.touch(m.SessionID, m.UserID, m.Channel, t.now)
+	h.emitAll(es)
+}
+
+func (h *hooks) forget(session string) {
+	h.mu.Lock()
+	delete(h.active, session)
+	h.mu.Unlock()
 }
 
 func (h *hooks) touch(session, user, ch string, at time.Time) {
@@ -140,9 +154,7 @@ func (h *hooks) touch(session, user, ch string, at time.Time) {
 
 // end emits SessionEnded now.
 func (h *hooks) end(session, user, ch string, at time.Time) {
-	h.mu.Lock()
-	delete(h.active, session)
-	h.mu.Unlock()
+	h.forget(session)
 	h.emit(analytics.Event{Kind: analytics.SessionEnded, Time: at, SessionID: session, UserID: user, Channel: ch})
 }
 

@@ -269,17 +269,32 @@ func (d *Dispatcher) register(r *hookRunner) error {
 // Resolved on a SessionEnded event. It returns an error wrapping
 // ErrInvalidEvent for an event Validate rejects, and ErrClosed after Close.
 func (d *Dispatcher) Emit(e Event) error {
-	if e.Time.IsZero() {
-		e.Time = d.now()
+	return d.EmitBatch([]Event{e})
+}
+
+// EmitBatch is Emit for several events, such as those of one turn, in
+// order: a durable hook's log gets them in one write. Invalid events are
+// left out (and counted); the others are emitted, and the error of the
+// first invalid one is returned.
+func (d *Dispatcher) EmitBatch(events []Event) error {
+	var first error
+	ready := make([]Event, 0, len(events))
+	for _, e := range events {
+		if e.Time.IsZero() {
+			e.Time = d.now()
+		}
+		if err := e.Validate(); err != nil {
+			d.invalid.Add(1)
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		if e.ID == "" {
+			e.ID = sortableID(d.prefix, d.seq.Add(1))
+		}
+		ready = append(ready, d.track(e))
 	}
-	if err := e.Validate(); err != nil {
-		d.invalid.Add(1)
-		return err
-	}
-	if e.ID == "" {
-		e.ID = sortableID(d.prefix, d.seq.Add(1))
-	}
-	e = d.track(e)
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	if d.closed {
@@ -287,16 +302,18 @@ func (d *Dispatcher) Emit(e Event) error {
 	}
 	for _, r := range d.hooks {
 		if r.wal != nil {
-			d.appendDurable(r, e)
+			d.appendDurable(r, ready)
 			continue
 		}
-		select {
-		case r.q <- e:
-		default:
-			r.dropped.Add(1)
+		for _, e := range ready {
+			select {
+			case r.q <- e:
+			default:
+				r.dropped.Add(1)
+			}
 		}
 	}
-	return nil
+	return first
 }
 
 // sortableID returns prefix followed by n in 13 hex digits, so that the IDs
@@ -358,14 +375,24 @@ func (d *Dispatcher) track(e Event) Event {
 	return e
 }
 
-func (d *Dispatcher) appendDurable(r *hookRunner, e Event) {
-	e = r.text.Apply(e, d.redact)
-	b, err := json.Marshal(e)
+func (d *Dispatcher) appendDurable(r *hookRunner, events []Event) {
+	if len(events) == 0 {
+		return
+	}
+	recs := make([][]byte, 0, len(events))
+	var err error
+	for _, e := range events {
+		var b []byte
+		if b, err = json.Marshal(r.text.Apply(e, d.redact)); err != nil {
+			break
+		}
+		recs = append(recs, b)
+	}
 	if err == nil {
-		err = r.wal.Append(b)
+		err = r.wal.AppendBatch(recs)
 	}
 	if err != nil {
-		r.dropped.Add(1)
+		r.dropped.Add(uint64(len(events)))
 		if !errors.Is(err, wal.ErrFull) {
 			d.log.Warn("analytics: durable hook log", "hook", r.name, "err", err)
 		}

@@ -294,3 +294,23 @@ func TestDispatcherRatingAfterEnd(t *testing.T) {
 	assert.Equal(t, 4, got[2].Rating)
 	assert.False(t, got[3].Resolved)
 }
+
+func TestDispatcherEmitBatch(t *testing.T) {
+	d := analytics.NewDispatcher(analytics.DispatcherOptions{})
+	rec := &recorder{}
+	require.NoError(t, d.Add("rec", rec, analytics.HookOptions{}))
+	store := analytics.NewMemoryStore(analytics.StoreOptions{})
+	require.NoError(t, d.AddDurable("store", analytics.StoreHook(store), analytics.DurableOptions{Dir: t.TempDir()}))
+	bad := ev(analytics.MessageIn, "", 2) // no session: invalid
+	err := d.EmitBatch([]analytics.Event{ev(analytics.SessionStarted, "s1", 0), bad, ev(analytics.MessageIn, "s1", 1)})
+	assert.ErrorIs(t, err, analytics.ErrInvalidEvent, "the invalid event is reported")
+	closeNow(t, d)
+	got := rec.got()
+	require.Len(t, got, 2, "the valid events are emitted")
+	assert.Equal(t, analytics.SessionStarted, got[0].Kind)
+	assert.Equal(t, analytics.MessageIn, got[1].Kind)
+	var n int
+	require.NoError(t, store.Scan(context.Background(), analytics.Query{}, func(analytics.Event) error { n++; return nil }))
+	assert.Equal(t, 2, n, "the durable hook got the batch through its log")
+	assert.Equal(t, uint64(1), d.Invalid())
+}

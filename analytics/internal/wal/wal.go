@@ -203,11 +203,22 @@ func (l *Log) openCursor() error {
 
 // Append writes one record. It returns ErrFull when the log is full and
 // ErrClosed after Close.
-func (l *Log) Append(p []byte) error {
-	rec := make([]byte, headerLen+len(p))
-	binary.LittleEndian.PutUint32(rec[:4], uint32(len(p)))
-	binary.LittleEndian.PutUint32(rec[4:8], crc32.Checksum(p, castagnoli))
-	copy(rec[headerLen:], p)
+func (l *Log) Append(p []byte) error { return l.AppendBatch([][]byte{p}) }
+
+// AppendBatch appends records in order with one write: all of them or,
+// when the log is full or the write fails, none.
+func (l *Log) AppendBatch(ps [][]byte) error {
+	n := 0
+	for _, p := range ps {
+		n += headerLen + len(p)
+	}
+	rec := make([]byte, 0, n)
+	for _, p := range ps {
+		var h [headerLen]byte
+		binary.LittleEndian.PutUint32(h[:4], uint32(len(p)))
+		binary.LittleEndian.PutUint32(h[4:8], crc32.Checksum(p, castagnoli))
+		rec = append(append(rec, h[:]...), p...)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {

@@ -132,3 +132,18 @@ func TestLocked(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, l.Close())
 }
+
+func TestAppendBatch(t *testing.T) {
+	l, err := Open(t.TempDir(), Options{})
+	require.NoError(t, err)
+	defer l.Close()
+	require.NoError(t, l.AppendBatch([][]byte{[]byte("a"), []byte("b"), []byte("c")}))
+	require.NoError(t, l.Append([]byte("d")))
+	assert.Equal(t, []string{"a", "b", "c", "d"}, drain(t, l, true))
+
+	full, err := Open(t.TempDir(), Options{MaxBytes: 20})
+	require.NoError(t, err)
+	defer full.Close()
+	assert.ErrorIs(t, full.AppendBatch([][]byte{[]byte("1234"), []byte("5678")}), ErrFull, "a batch that does not fit is refused whole")
+	assert.False(t, full.Pending())
+}
