@@ -84,6 +84,11 @@ type DurableOptions struct {
 	// RetryMax (30 s). Delivery is retried until it succeeds or the
 	// Dispatcher is closed; the batch stays in the log meanwhile.
 	RetryMin, RetryMax time.Duration
+	// Linger is how long delivery waits, after a batch smaller than the
+	// batch size, for more events to gather: under load, fewer and larger
+	// writes to the hook (a store commits once per batch). 5 ms when
+	// zero, none when negative.
+	Linger time.Duration
 }
 
 // HookStats count what happened to the events of one hook.
@@ -226,6 +231,9 @@ func (d *Dispatcher) AddDurable(name string, h Hook, opts DurableOptions) error 
 	}
 	if opts.SyncInterval <= 0 {
 		opts.SyncInterval = time.Second
+	}
+	if opts.Linger == 0 {
+		opts.Linger = 5 * time.Millisecond
 	}
 	if opts.RetryMin <= 0 {
 		opts.RetryMin = 100 * time.Millisecond
@@ -549,6 +557,18 @@ func (d *Dispatcher) runDurable(r *hookRunner) {
 		}
 		if err := r.wal.Commit(next); err != nil {
 			d.log.Error("analytics: durable hook log", "hook", r.name, "err", err)
+		}
+		if len(recs) < d.opts.BatchSize && r.dur.Linger > 0 && !stopping {
+			t := time.NewTimer(r.dur.Linger)
+			select {
+			case <-t.C:
+			case <-r.stop:
+				stopping = true
+			case <-d.ctx.Done():
+				t.Stop()
+				return
+			}
+			t.Stop()
 		}
 	}
 }
