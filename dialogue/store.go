@@ -5,6 +5,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/kefuai/kefu/internal/keylock"
 )
 
 // Store keeps sessions as opaque bytes, by session ID. Implementations must
@@ -53,7 +55,7 @@ type MemoryStore struct {
 	mu    sync.Mutex
 	items map[string]*list.Element // of *memItem
 	lru   list.List                // front: most recently used
-	locks map[string]*keyLock
+	locks keylock.Map
 }
 
 type memItem struct {
@@ -62,14 +64,9 @@ type memItem struct {
 	expires time.Time // zero: never
 }
 
-type keyLock struct {
-	ch   chan struct{}
-	refs int
-}
-
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore(opts MemoryOptions) *MemoryStore {
-	s := &MemoryStore{now: opts.Now, max: opts.MaxSessions, items: map[string]*list.Element{}, locks: map[string]*keyLock{}}
+	s := &MemoryStore{now: opts.Now, max: opts.MaxSessions, items: map[string]*list.Element{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -95,7 +92,7 @@ func (s *MemoryStore) Get(ctx context.Context, id string) ([]byte, error) {
 
 // Update implements Store.
 func (s *MemoryStore) Update(ctx context.Context, id string, ttl time.Duration, fn func(old []byte) ([]byte, error)) error {
-	unlock, err := s.lock(ctx, id)
+	unlock, err := s.locks.Lock(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -186,35 +183,6 @@ func (s *MemoryStore) remove(id string) {
 	if e, ok := s.items[id]; ok {
 		s.lru.Remove(e)
 		delete(s.items, id)
-	}
-}
-
-// lock takes the lock of one session, waiting until ctx ends.
-func (s *MemoryStore) lock(ctx context.Context, id string) (func(), error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	l, ok := s.locks[id]
-	if !ok {
-		l = &keyLock{ch: make(chan struct{}, 1)}
-		s.locks[id] = l
-	}
-	l.refs++
-	s.mu.Unlock()
-	release := func() {
-		s.mu.Lock()
-		if l.refs--; l.refs == 0 {
-			delete(s.locks, id)
-		}
-		s.mu.Unlock()
-	}
-	select {
-	case l.ch <- struct{}{}:
-		return func() { <-l.ch; release() }, nil
-	case <-ctx.Done():
-		release()
-		return nil, ctx.Err()
 	}
 }
 

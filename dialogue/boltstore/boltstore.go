@@ -8,10 +8,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/internal/keylock"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -35,16 +35,10 @@ type Store struct {
 	owned bool
 	now   func() time.Time
 
-	mu    sync.Mutex
-	locks map[string]*keyLock
+	locks keylock.Map
 
 	stop chan struct{}
 	done chan struct{}
-}
-
-type keyLock struct {
-	ch   chan struct{}
-	refs int
 }
 
 // Open opens (creating if needed) the bbolt file at path. Close closes it.
@@ -71,7 +65,7 @@ func New(db *bolt.DB, opts Options) (*Store, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("boltstore: %w", err)
 	}
-	s := &Store{db: db, now: opts.Now, locks: map[string]*keyLock{}, stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Store{db: db, now: opts.Now, stop: make(chan struct{}), done: make(chan struct{})}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -144,7 +138,7 @@ func (s *Store) Get(ctx context.Context, id string) ([]byte, error) {
 
 // Update implements dialogue.Store.
 func (s *Store) Update(ctx context.Context, id string, ttl time.Duration, fn func(old []byte) ([]byte, error)) error {
-	unlock, err := s.lock(ctx, id)
+	unlock, err := s.locks.Lock(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -226,33 +220,5 @@ func (s *Store) sweepLoop(every time.Duration) {
 		case <-t.C:
 			s.Sweep(context.Background())
 		}
-	}
-}
-
-func (s *Store) lock(ctx context.Context, id string) (func(), error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	l, ok := s.locks[id]
-	if !ok {
-		l = &keyLock{ch: make(chan struct{}, 1)}
-		s.locks[id] = l
-	}
-	l.refs++
-	s.mu.Unlock()
-	release := func() {
-		s.mu.Lock()
-		if l.refs--; l.refs == 0 {
-			delete(s.locks, id)
-		}
-		s.mu.Unlock()
-	}
-	select {
-	case l.ch <- struct{}{}:
-		return func() { <-l.ch; release() }, nil
-	case <-ctx.Done():
-		release()
-		return nil, ctx.Err()
 	}
 }
