@@ -74,25 +74,49 @@ type Erasure struct {
 	Sessions int    `json:"sessions"`
 }
 
+// eachEvent reads the JSON lines export writes and calls fn for each
+// event.
+func eachEvent(export func(io.Writer) error, fn func(analytics.Event) error) error {
+	var buf bytes.Buffer
+	if err := export(&buf); err != nil {
+		return err
+	}
+	return analytics.ReadJSONL(&buf, fn)
+}
+
+// sessionIDs collects the distinct session IDs of events, in order.
+type sessionIDs struct {
+	seen map[string]bool
+	ids  []string
+}
+
+func (s *sessionIDs) add(e analytics.Event) {
+	if e.SessionID == "" || s.seen[e.SessionID] {
+		return
+	}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	s.seen[e.SessionID] = true
+	s.ids = append(s.ids, e.SessionID)
+}
+
 // sessionsOf returns the IDs of the sessions a user's events belong to.
 func (a *Admin) sessionsOf(ctx context.Context, userID string) ([]string, error) {
 	if a.o.Transcripts == nil {
 		return nil, nil
 	}
-	var buf bytes.Buffer
-	if err := a.o.Transcripts.ExportUser(ctx, userID, &buf); err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var ids []string
-	err := analytics.ReadJSONL(&buf, func(e analytics.Event) error {
-		if e.SessionID != "" && !seen[e.SessionID] {
-			seen[e.SessionID] = true
-			ids = append(ids, e.SessionID)
-		}
-		return nil
-	})
-	return ids, err
+	var ids sessionIDs
+	err := eachEvent(func(w io.Writer) error { return a.o.Transcripts.ExportUser(ctx, userID, w) },
+		func(e analytics.Event) error { ids.add(e); return nil })
+	return ids.ids, err
+}
+
+// eventLine and the other line types are what exports write, one JSON
+// object a line.
+type eventLine struct {
+	Type  string          `json:"type"`
+	Event analytics.Event `json:"event"`
 }
 
 // EraseUser deletes everything kept about a user: the sessions of the
@@ -158,27 +182,20 @@ func (a *Admin) ExportUser(ctx context.Context, actor, userID string, w io.Write
 	}
 	enc := json.NewEncoder(w)
 	n := 0
+	var sessions sessionIDs
 	if a.o.Transcripts != nil {
-		var buf bytes.Buffer
-		if err := a.o.Transcripts.ExportUser(ctx, userID, &buf); err != nil {
+		err := eachEvent(func(w io.Writer) error { return a.o.Transcripts.ExportUser(ctx, userID, w) },
+			func(e analytics.Event) error {
+				n++
+				sessions.add(e)
+				return enc.Encode(eventLine{"event", e})
+			})
+		if err != nil {
 			return err
 		}
-		if err := analytics.ReadJSONL(&buf, func(e analytics.Event) error {
-			n++
-			return enc.Encode(struct {
-				Type  string          `json:"type"`
-				Event analytics.Event `json:"event"`
-			}{"event", e})
-		}); err != nil {
-			return err
-		}
-	}
-	sessions, err := a.sessionsOf(ctx, userID)
-	if err != nil {
-		return err
 	}
 	if a.o.Sessions != nil {
-		for _, id := range sessions {
+		for _, id := range sessions.ids {
 			for _, key := range []string{id, stateKey(id)} {
 				b, err := a.o.Sessions.Get(ctx, key)
 				if errors.Is(err, dialogue.ErrNotFound) {
@@ -197,8 +214,8 @@ func (a *Admin) ExportUser(ctx context.Context, actor, userID string, w io.Write
 			}
 		}
 	}
-	_, err = a.o.Audit.Append(ctx, audit.Entry{Actor: actor, Action: audit.ActionExportUser, Target: userID,
-		Details: map[string]string{"events": strconv.Itoa(n), "sessions": strconv.Itoa(len(sessions))}})
+	_, err := a.o.Audit.Append(ctx, audit.Entry{Actor: actor, Action: audit.ActionExportUser, Target: userID,
+		Details: map[string]string{"events": strconv.Itoa(n), "sessions": strconv.Itoa(len(sessions.ids))}})
 	return err
 }
 
@@ -217,17 +234,12 @@ func (a *Admin) ExportAll(ctx context.Context, actor string, w io.Writer) error 
 	enc := json.NewEncoder(w)
 	events, entries := 0, 0
 	if a.o.Transcripts != nil {
-		var buf bytes.Buffer
-		if err := a.o.Transcripts.ExportAll(ctx, &buf); err != nil {
-			return err
-		}
-		if err := analytics.ReadJSONL(&buf, func(e analytics.Event) error {
-			events++
-			return enc.Encode(struct {
-				Type  string          `json:"type"`
-				Event analytics.Event `json:"event"`
-			}{"event", e})
-		}); err != nil {
+		err := eachEvent(func(w io.Writer) error { return a.o.Transcripts.ExportAll(ctx, w) },
+			func(e analytics.Event) error {
+				events++
+				return enc.Encode(eventLine{"event", e})
+			})
+		if err != nil {
 			return err
 		}
 	}

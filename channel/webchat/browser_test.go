@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,21 +17,8 @@ import (
 
 	"github.com/kefuai/kefu/channel/internal/testbot"
 	"github.com/kefuai/kefu/channel/webchat"
+	"github.com/kefuai/kefu/internal/testbrowser"
 )
-
-// chromium returns the path of a Chromium or Chrome binary: $KEFU_CHROMIUM,
-// or the first one found on the PATH.
-func chromium() string {
-	if p := os.Getenv("KEFU_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // shadow is the JavaScript path of an element inside the widget.
 func shadow(sel string) chromedp.JSPath {
@@ -52,13 +38,7 @@ func texts(sel string) string {
 // in Chinese, clicks a quick reply, and checks that markup typed by a
 // customer is shown as text and never run.
 func TestBrowser(t *testing.T) {
-	bin := chromium()
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no Chromium found: .ci/run installs it, the browser test must run in CI")
-		}
-		t.Skip("no Chromium found (apt-get install chromium, or set KEFU_CHROMIUM); CI installs it")
-	}
+	ctx := testbrowser.New(t, 30*time.Second)
 	// The chat server can be replaced while the page is open, to drop the
 	// widget's connection as a restart or a network failure does.
 	bot := testbot.New()
@@ -67,26 +47,6 @@ func TestBrowser(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { chat.Load().ServeHTTP(w, r) }))
 	defer srv.Close()
 	defer func() { _ = chat.Load().Shutdown(context.Background()) }()
-
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(bin),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(1024, 768),
-	)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancelTab()
 
 	// waitBot waits until a bot bubble reads want.
 	waitBot := func(want string) chromedp.Action[chromedp.Void] {

@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -28,6 +27,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kefuai/kefu/internal/testbrowser"
 )
 
 const testAdminToken = "test-admin-token-0123456789"
@@ -181,52 +182,14 @@ func itoa(i int) string {
 	return string(b)
 }
 
-func chromium() string {
-	if p := os.Getenv("KEFU_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 const inWidget = `document.querySelector('#kefu-chat').shadowRoot`
 
 // TestBrowser opens the demo bot's page in headless Chromium, asks a
 // question in Chinese, clicks a quick reply, and checks that markup typed by
 // a customer is shown as text and never run.
 func TestBrowser(t *testing.T) {
-	bin := chromium()
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no Chromium found: .ci/run installs it, the browser test must run in CI")
-		}
-		t.Skip("no Chromium found (apt-get install chromium, or set KEFU_CHROMIUM); CI installs it")
-	}
+	ctx := testbrowser.New(t, 60*time.Second)
 	_, srv := startApp(t, t.TempDir())
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(bin),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(1024, 800),
-	)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancelTab()
 
 	botTexts := `Array.from(` + inWidget + `.querySelectorAll('.kefu-bot .kefu-text')).map(e => e.textContent).join('\n')`
 	waitBot := func(want string) chromedp.Action[chromedp.Void] {
