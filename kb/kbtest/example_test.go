@@ -1,0 +1,26 @@
+package kbtest_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kefuai/kefu/kb"
+	"github.com/kefuai/kefu/kb/kbtest"
+)
+
+// testConformance is the test a store's package has, under a name such as
+// TestConformance: every subtest gets an empty store, closed when it ends.
+func testConformance(t *testing.T) {
+	kbtest.Run(t, func(t *testing.T) kb.Store {
+		s, err := kb.OpenBolt(filepath.Join(t.TempDir(), "kb.db"), nil)
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+// Run is called from a store's tests, as testConformance above shows; this
+// example is compiled but not run.
+func Example() {}
