@@ -40,6 +40,9 @@ type AdminOptions struct {
 	// Events, when set, is drained before an erasure so that no event of
 	// the user still in flight is stored after it.
 	Events *analytics.Dispatcher
+	// Bot, when set, forgets an erased user's open sessions, so that it
+	// emits no more events about them.
+	Bot *Bot
 	// Reports configure reports (time zone, resolution rule).
 	Reports analytics.ReportOptions
 	// Logger receives failures; nothing is logged when nil.
@@ -74,14 +77,22 @@ type Erasure struct {
 	Sessions int    `json:"sessions"`
 }
 
-// eachEvent reads the JSON lines export writes and calls fn for each
-// event.
+// eachEvent streams the JSON lines export writes and calls fn for each
+// event, without holding the export in memory.
 func eachEvent(export func(io.Writer) error, fn func(analytics.Event) error) error {
-	var buf bytes.Buffer
-	if err := export(&buf); err != nil {
-		return err
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := export(pw)
+		pw.CloseWithError(err)
+		done <- err
+	}()
+	err := analytics.ReadJSONL(pr, fn)
+	pr.CloseWithError(errors.New("kefu: export reader stopped"))
+	if exportErr := <-done; exportErr != nil && err == nil {
+		err = exportErr
 	}
-	return analytics.ReadJSONL(&buf, fn)
+	return err
 }
 
 // sessionIDs collects the distinct session IDs of events, in order.
@@ -127,8 +138,13 @@ func (a *Admin) EraseUser(ctx context.Context, actor, userID string) (Erasure, e
 	if userID == "" {
 		return Erasure{}, errors.New("kefu: erase needs a user ID")
 	}
+	if a.o.Bot != nil {
+		a.o.Bot.hooks.forgetUser(userID)
+	}
 	if a.o.Events != nil {
-		a.drain(ctx)
+		if err := a.drain(ctx); err != nil {
+			return Erasure{UserID: userID}, err
+		}
 	}
 	res := Erasure{UserID: userID}
 	sessions, err := a.sessionsOf(ctx, userID)
@@ -156,10 +172,11 @@ func (a *Admin) EraseUser(ctx context.Context, actor, userID string) (Erasure, e
 }
 
 // drain waits (up to 10 s) until the dispatcher's hooks have taken every
-// event emitted so far.
-func (a *Admin) drain(ctx context.Context) {
+// event emitted so far; erasing before would let events in flight be
+// stored after the erasure.
+func (a *Admin) drain(ctx context.Context) error {
 	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) && ctx.Err() == nil {
+	for {
 		pending := false
 		for _, s := range a.o.Events.Stats() {
 			if s.Queued > 0 || s.Backlog > 0 {
@@ -167,15 +184,21 @@ func (a *Admin) drain(ctx context.Context) {
 			}
 		}
 		if !pending {
-			return
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return errors.New("kefu: events are still being delivered (a store may be down); erasure not done, try again")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }
 
 // ExportUser writes everything kept about a user as JSON lines: their
-// events (type "event") and the current state of their sessions (type
-// "session").
+// events (type "event"), the current state of their sessions (type
+// "session"), and a last line of type "end" with the counts.
 func (a *Admin) ExportUser(ctx context.Context, actor, userID string, w io.Writer) error {
 	if userID == "" {
 		return errors.New("kefu: export needs a user ID")
@@ -214,9 +237,21 @@ func (a *Admin) ExportUser(ctx context.Context, actor, userID string, w io.Write
 			}
 		}
 	}
+	if err := enc.Encode(endLine{Type: "end", Events: n, Sessions: len(sessions.ids)}); err != nil {
+		return err
+	}
 	_, err := a.o.Audit.Append(ctx, audit.Entry{Actor: actor, Action: audit.ActionExportUser, Target: userID,
 		Details: map[string]string{"events": strconv.Itoa(n), "sessions": strconv.Itoa(len(sessions.ids))}})
 	return err
+}
+
+// endLine closes every export, so that a reader can tell a complete export
+// from one cut short.
+type endLine struct {
+	Type     string `json:"type"`
+	Events   int    `json:"events"`
+	Sessions int    `json:"sessions,omitempty"`
+	Entries  int    `json:"entries,omitempty"`
 }
 
 func rawJSON(b []byte) json.RawMessage {
@@ -228,8 +263,9 @@ func rawJSON(b []byte) json.RawMessage {
 }
 
 // ExportAll writes all the operator's data as JSON lines: every event
-// (type "event") and every knowledge-base entry (type "entry"), so that it
-// can be taken back when a contract ends.
+// (type "event"), every knowledge-base entry (type "entry"), and a last
+// line of type "end" with the counts, so that it can be taken back when a
+// contract ends.
 func (a *Admin) ExportAll(ctx context.Context, actor string, w io.Writer) error {
 	enc := json.NewEncoder(w)
 	events, entries := 0, 0
@@ -257,6 +293,9 @@ func (a *Admin) ExportAll(ctx context.Context, actor string, w io.Writer) error 
 				return err
 			}
 		}
+	}
+	if err := enc.Encode(endLine{Type: "end", Events: events, Entries: entries}); err != nil {
+		return err
 	}
 	_, err := a.o.Audit.Append(ctx, audit.Entry{Actor: actor, Action: audit.ActionExportAll, Target: "*",
 		Details: map[string]string{"events": strconv.Itoa(events), "entries": strconv.Itoa(entries)}})
@@ -303,7 +342,7 @@ func (a *Admin) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		w.Header().Set("Content-Disposition", `attachment; filename="kefu-user-export.jsonl"`)
 		if err := a.ExportUser(r.Context(), actor(r), r.PathValue("id"), w); err != nil {
-			a.fail(w, err)
+			a.abort(err)
 		}
 	}))
 	mux.Handle("DELETE /admin/users/{id}", need(adminauth.ScopeErase, func(w http.ResponseWriter, r *http.Request) {
@@ -318,7 +357,7 @@ func (a *Admin) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		w.Header().Set("Content-Disposition", `attachment; filename="kefu-export.jsonl"`)
 		if err := a.ExportAll(r.Context(), actor(r), w); err != nil {
-			a.fail(w, err)
+			a.abort(err)
 		}
 	}))
 	mux.Handle("GET /admin/audit/verify", need(adminauth.ScopeAudit, func(w http.ResponseWriter, r *http.Request) {
@@ -362,6 +401,14 @@ func writeError(w http.ResponseWriter, code int, msg string, details any) {
 		body["details"] = details
 	}
 	writeJSON(w, code, body)
+}
+
+// abort ends a streamed response that failed part way: the connection is
+// cut, so the client sees an export without its end line, never a
+// complete-looking one.
+func (a *Admin) abort(err error) {
+	a.log.Error("kefu: admin export failed", "err", err)
+	panic(http.ErrAbortHandler)
 }
 
 func (a *Admin) fail(w http.ResponseWriter, err error) {

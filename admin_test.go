@@ -71,7 +71,7 @@ func newAdminEnv(t *testing.T) *adminEnv {
 	}, adminauth.Options{})
 	require.NoError(t, err)
 	admin, err := NewAdmin(AdminOptions{Auth: auth, Audit: log, Knowledge: base, Transcripts: transcripts,
-		Sessions: sessions, Events: d, Reports: analytics.ReportOptions{Location: time.UTC}})
+		Sessions: sessions, Events: d, Bot: env.bot, Reports: analytics.ReportOptions{Location: time.UTC}})
 	require.NoError(t, err)
 	srv := httptest.NewServer(admin.Handler())
 	t.Cleanup(srv.Close)
@@ -133,6 +133,7 @@ func TestAdminEraseAndExport(t *testing.T) {
 	assert.Contains(t, out, `"type":"event"`)
 	assert.Contains(t, out, `"type":"session"`, "the live session state is exported too")
 	assert.Contains(t, out, "运费多少钱")
+	assert.True(t, strings.HasPrefix(lastLine(out), `{"type":"end","events":`), "an export ends with its end line")
 	assert.NotContains(t, out, "13812345678", "stored text is redacted")
 	assert.NotContains(t, out, "bob")
 
@@ -143,8 +144,11 @@ func TestAdminEraseAndExport(t *testing.T) {
 	assert.Equal(t, 1, er.Sessions)
 	assert.GreaterOrEqual(t, er.Events, int64(8))
 
+	// The idle sweep must not bring alice back.
+	assert.Equal(t, 1, e.bot.EndIdleSessions(e.now.Add(time.Hour)), "bob's session ends, alice's was forgotten")
+	e.waitStored(t, "bob", 5)
 	_, body = e.do(t, "GET", "/admin/users/alice/export", dpoToken, nil)
-	assert.Empty(t, strings.TrimSpace(string(body)), "nothing of alice is left")
+	assert.Equal(t, `{"type":"end","events":0}`, strings.TrimSpace(string(body)), "nothing of alice is left")
 	_, err := e.sessions.Get(context.Background(), "a1")
 	assert.ErrorIs(t, err, dialogue.ErrNotFound)
 	_, err = e.sessions.Get(context.Background(), stateKey("a1"))
@@ -250,4 +254,9 @@ func TestAdminReportsAndReview(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &acc))
 	assert.Equal(t, 3, acc.Examples)
 	assert.InDelta(t, 1, acc.Accuracy, 1e-9)
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }

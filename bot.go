@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,10 @@ type Knowledge interface {
 // Ticket is work a dialogue flow hands to people: a return to process, a
 // complaint to follow up.
 type Ticket struct {
+	// ID identifies the ticket: the message's ID, or the session and turn
+	// number. A turn retried after a store outage may open its ticket
+	// again with the same ID; ticket systems should ignore the repeat.
+	ID                         string
 	SessionID, UserID, Channel string
 	// Queue is the team the flow routes the ticket to.
 	Queue string
@@ -83,7 +88,7 @@ type Option func(*Bot) error
 // WithIntents sets the intent classifier (nil: none; every message goes
 // to the flows and the knowledge base by its text alone).
 func WithIntents(c Classifier) Option {
-	return func(b *Bot) error { b.swap(func(p *parts) { p.intents = c }); return nil }
+	return func(b *Bot) error { b.SetIntents(c); return nil }
 }
 
 // WithDialogue sets the dialogue engine that runs multi-turn flows.
@@ -93,7 +98,7 @@ func WithDialogue(e *dialogue.Engine) Option {
 
 // WithKnowledge sets the knowledge base that answers questions.
 func WithKnowledge(k Knowledge) Option {
-	return func(b *Bot) error { b.swap(func(p *parts) { p.kb = k }); return nil }
+	return func(b *Bot) error { b.SetKnowledge(k); return nil }
 }
 
 // WithSessionStore sets where the bot keeps its own per-session state
@@ -112,7 +117,13 @@ func WithSessionStore(s dialogue.Store) Option {
 // WithSessionTTL sets how long the bot's session state outlives the last
 // turn (default 24 hours).
 func WithSessionTTL(d time.Duration) Option {
-	return func(b *Bot) error { b.ttl = d; return nil }
+	return func(b *Bot) error {
+		if d <= 0 {
+			return errors.New("kefu: the session TTL must be positive")
+		}
+		b.ttl = d
+		return nil
+	}
 }
 
 // WithMiddleware wraps every turn in mw, the first outermost, inside the
@@ -133,7 +144,13 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithClock sets the clock for messages that carry no time (tests).
 func WithClock(now func() time.Time) Option {
-	return func(b *Bot) error { b.now = now; return nil }
+	return func(b *Bot) error {
+		if now == nil {
+			return errors.New("kefu: nil clock")
+		}
+		b.now = now
+		return nil
+	}
 }
 
 // WithLimits bounds incoming messages; see channel.Limits.
@@ -195,21 +212,44 @@ func New(opts ...Option) (*Bot, error) {
 // dialogue, answers from the knowledge base or falls back, and returns the
 // reply. Errors wrap channel errors adapters understand: bad input
 // (channel.ErrEmptyText, …), channel.ErrUnavailable when a store is down
-// (the session is as it was; the customer can retry), channel.ErrPanic
-// when operator code panicked (the reply then holds an apology).
+// (the customer can retry; a step that reached the dialogue engine before
+// the outage is not repeated, and a ticket opened is opened again with the
+// same Ticket.ID), channel.ErrPanic when operator code panicked (the reply
+// then holds an apology).
 func (b *Bot) Handle(ctx context.Context, msg channel.Message) (channel.Reply, error) {
 	return b.handler.Handle(ctx, msg)
 }
 
 // SetIntents replaces the classifier; turns already running finish with
 // the old one.
-func (b *Bot) SetIntents(c Classifier) { b.swap(func(p *parts) { p.intents = c }) }
+// A nil pointer in the interface counts as none.
+func (b *Bot) SetIntents(c Classifier) {
+	if isNil(c) {
+		c = nil
+	}
+	b.swap(func(p *parts) { p.intents = c })
+}
 
 // SetDialogue replaces the dialogue engine.
 func (b *Bot) SetDialogue(e *dialogue.Engine) { b.swap(func(p *parts) { p.engine = e }) }
 
 // SetKnowledge replaces the knowledge base.
-func (b *Bot) SetKnowledge(k Knowledge) { b.swap(func(p *parts) { p.kb = k }) }
+// A nil pointer in the interface counts as none.
+func (b *Bot) SetKnowledge(k Knowledge) {
+	if isNil(k) {
+		k = nil
+	}
+	b.swap(func(p *parts) { p.kb = k })
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
 
 func (b *Bot) swap(f func(*parts)) {
 	for {

@@ -1,6 +1,7 @@
 package kefu
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -137,19 +138,56 @@ func (h *hooks) turn(t *turnCtx) {
 	h.emitAll(es)
 }
 
+// forgetUser drops a user's sessions from those awaiting their end, so that
+// no event of theirs is emitted after an erasure.
+func (h *hooks) forgetUser(user string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, s := range h.active {
+		if s.user == user {
+			delete(h.active, id)
+		}
+	}
+}
+
 func (h *hooks) forget(session string) {
 	h.mu.Lock()
 	delete(h.active, session)
 	h.mu.Unlock()
 }
 
+// maxActive bounds the sessions awaiting their end; past it the least
+// recently active are ended early, so that session IDs chosen by clients
+// cannot grow the map without bound.
+const maxActive = 100000
+
 func (h *hooks) touch(session, user, ch string, at time.Time) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if h.active == nil {
 		h.active = map[string]activeSession{}
 	}
 	h.active[session] = activeSession{user: user, channel: ch, last: at}
+	var evict []analytics.Event
+	if len(h.active) > maxActive {
+		// End the oldest tenth at once, so that this scan is rare.
+		type aged struct {
+			id string
+			s  activeSession
+		}
+		all := make([]aged, 0, len(h.active))
+		for id, s := range h.active {
+			all = append(all, aged{id, s})
+		}
+		slices.SortFunc(all, func(a, b aged) int { return a.s.last.Compare(b.s.last) })
+		for _, a := range all[:len(all)/10] {
+			delete(h.active, a.id)
+			evict = append(evict, analytics.Event{Kind: analytics.SessionEnded, Time: a.s.last, SessionID: a.id, UserID: a.s.user, Channel: a.s.channel})
+		}
+	}
+	h.mu.Unlock()
+	for _, e := range evict {
+		h.emit(e)
+	}
 }
 
 // end emits SessionEnded now.

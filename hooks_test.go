@@ -1,12 +1,15 @@
 package kefu
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kefuai/kefu/analytics"
 	"github.com/kefuai/kefu/channel"
+	"github.com/kefuai/kefu/intent"
+	"github.com/kefuai/kefu/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -95,4 +98,57 @@ func TestEvents(t *testing.T) {
 	for _, e := range append(es, rec.take()...) {
 		assert.NoError(t, e.Validate())
 	}
+}
+
+func TestSessionsRestartAfterTheyEnd(t *testing.T) {
+	rec := &recorder{}
+	env := newTestBot(t, nil, WithEvents(rec), WithIdleTimeout(10*time.Minute))
+	defer env.bot.Close()
+
+	env.say(t, "s", "运费多少钱")
+	env.say(t, "s", "转人工")
+	rec.take()
+	env.say(t, "s", "运费多少钱")
+	assert.Equal(t, analytics.SessionStarted, rec.take()[0].Kind, "after a hand-off the next message starts a new session")
+
+	env.now = env.now.Add(11 * time.Minute)
+	env.say(t, "s", "怎么开发票")
+	assert.Equal(t, analytics.SessionStarted, rec.take()[0].Kind, "so does a message after the idle timeout")
+
+	// A rating nobody asked for is an ordinary message.
+	env.say(t, "s", RatePrefix+"5")
+	assert.NotContains(t, kinds(rec.take()), analytics.Rating)
+}
+
+func TestHumanOfferHandsOff(t *testing.T) {
+	m, _ := fixtures(t)
+	bot, err := New(WithIntents(m)) // no dialogue engine: the bot itself hands off
+	require.NoError(t, err)
+	ctx := context.Background()
+	var r channel.Reply
+	for _, q := range []string{"量子纠缠", "火星天气"} {
+		r, err = bot.Handle(ctx, channel.Message{SessionID: "h", Text: q})
+		require.NoError(t, err)
+	}
+	last := r.Parts[len(r.Parts)-1]
+	require.Equal(t, channel.PartQuickReplies, last.Type)
+	require.Equal(t, HumanPayload, last.Options[0].Payload)
+	r, err = bot.Handle(ctx, channel.Message{SessionID: "h", Text: last.Options[0].Payload})
+	require.NoError(t, err)
+	assert.True(t, r.Handoff)
+	assert.Equal(t, "requested", r.HandoffReason)
+}
+
+func TestNilPartsAndBadOptions(t *testing.T) {
+	var m *intent.Model
+	var k *kb.Index
+	bot, err := New(WithIntents(m), WithKnowledge(k))
+	require.NoError(t, err)
+	r, err := bot.Handle(context.Background(), channel.Message{SessionID: "n", Text: "你好"})
+	require.NoError(t, err, "a nil model or index counts as none")
+	assert.NotEmpty(t, r.Parts)
+	_, err = New(WithSessionTTL(0))
+	assert.Error(t, err)
+	_, err = New(WithClock(nil))
+	assert.Error(t, err)
 }

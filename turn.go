@@ -86,6 +86,10 @@ func (f Fallback) withDefaults() Fallback {
 	return f
 }
 
+// HumanPayload is the payload of the bot's "talk to a person" quick reply:
+// a message with exactly this text hands the customer off.
+const HumanPayload = "/human"
+
 // sessionState is what the bot keeps per session, beside the dialogue
 // engine's own session.
 type sessionState struct {
@@ -96,6 +100,12 @@ type sessionState struct {
 	// En records that the customer last wrote English, for replies to
 	// messages that carry no language (a rating's payload).
 	En bool `json:"en,omitempty"`
+	// Ended records that the session ended (hand-off, rating): the next
+	// message starts a new one, as does one after the idle timeout.
+	Ended bool `json:"ended,omitempty"`
+	// RatingAsked records that the bot asked for a rating and has not had
+	// one: only then does a rating count.
+	RatingAsked bool `json:"rating_asked,omitempty"`
 }
 
 // stateKey keeps the bot's session state apart from the dialogue engine's
@@ -112,8 +122,9 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 	p := b.parts.Load()
 
 	rating := parseRating(msg.Text)
+	human := msg.Text == HumanPayload
 	var res intent.Result
-	if p.intents != nil && rating == 0 {
+	if p.intents != nil && rating == 0 && !human {
 		res = p.intents.Classify(msg.Text)
 	}
 	var reply channel.Reply
@@ -121,7 +132,7 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 		reply.Intent = &channel.Intent{Name: res.Intent, Confidence: res.Confidence}
 	}
 	t := &turnCtx{b: b, p: p, msg: msg, now: now, res: res, reply: &reply,
-		classified: p.intents != nil && rating == 0, rating: rating}
+		classified: p.intents != nil && rating == 0 && !human, rating: rating, human: human}
 
 	// The bot's session state is updated around the whole turn, so turns
 	// of one session run one at a time, whichever instance receives them.
@@ -136,9 +147,18 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 			}
 		}
 		t.st = &st
-		if st.Started.IsZero() {
-			st.Started = now
+		if st.Started.IsZero() || st.Ended || now.Sub(st.Last) >= b.hooks.idle {
+			// A new session: the first, or the next after one ended.
+			st = sessionState{Started: now}
 			t.started = true
+		}
+		if t.rating > 0 && !st.RatingAsked {
+			// A rating nobody asked for is an ordinary message.
+			t.rating = 0
+			t.classified = p.intents != nil
+			if t.classified {
+				t.res = p.intents.Classify(msg.Text)
+			}
 		}
 		if err := t.run(ctx); err != nil {
 			return nil, err
@@ -165,9 +185,11 @@ type turnCtx struct {
 	st      *sessionState
 	started bool
 	// classified reports that the classifier ran; rating is the rating
-	// the message gives (0 for none).
+	// the message gives (0 for none); human, that the customer picked the
+	// bot's offer of a person.
 	classified bool
 	rating     int
+	human      bool
 
 	// What happened, for analytics.
 	lastHits []kb.Hit
@@ -195,6 +217,12 @@ func (t *turnCtx) run(ctx context.Context) error {
 		} else {
 			t.say(thanks.Zh)
 		}
+		t.st.RatingAsked = false
+		t.st.Ended = true
+		return nil
+	}
+	if t.human {
+		t.handoff("requested")
 		return nil
 	}
 	t.st.En = channel.English(t.msg)
@@ -324,8 +352,7 @@ func (t *turnCtx) fallback(ctx context.Context) {
 	texts := t.b.fb.Texts
 	if t.st.Misses >= t.b.fb.OfferHumanAfter {
 		t.say(t.bi(texts.OfferHuman))
-		h := t.bi(texts.HumanOption)
-		t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(channel.QuickReply{Title: h, Payload: h}))
+		t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(channel.QuickReply{Title: t.bi(texts.HumanOption), Payload: HumanPayload}))
 		return
 	}
 	var opts []channel.QuickReply
@@ -362,18 +389,25 @@ func (t *turnCtx) askRating() {
 	}
 	t.say(t.bi(t.b.fb.Texts.RatingAsk))
 	t.reply.Parts = append(t.reply.Parts, ratingReplies(channel.English(t.msg)))
+	t.st.RatingAsked = true
 }
 
 func (t *turnCtx) handoff(reason string) {
 	t.reply.Handoff = true
 	t.reply.HandoffReason = reason
+	t.st.Ended = true
 	t.say(t.bi(t.b.fb.Texts.Handoff))
 }
 
 // openTicket carries out a flow's ticket action. It reports false when the
 // ticket failed and the customer was handed off instead.
 func (t *turnCtx) openTicket(ctx context.Context, a dialogue.Action) bool {
+	id := t.msg.ID
+	if id == "" {
+		id = fmt.Sprintf("%s-%d", t.msg.SessionID, t.st.Turns+1)
+	}
 	tk := Ticket{
+		ID:        id,
 		SessionID: t.msg.SessionID, UserID: t.msg.UserID, Channel: t.msg.Channel,
 		Queue: a.Queue, Summary: a.Text, Slots: a.Slots, Time: t.now,
 	}
@@ -386,6 +420,7 @@ func (t *turnCtx) openTicket(ctx context.Context, a dialogue.Action) bool {
 		t.reply.Parts = nil
 		t.reply.Handoff = true
 		t.reply.HandoffReason = "ticket_failed"
+		t.st.Ended = true
 		t.say(t.bi(t.b.fb.Texts.TicketFailed))
 		return false
 	}

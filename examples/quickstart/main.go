@@ -170,7 +170,7 @@ func (a *app) openAdmin(cfg config, mux *http.ServeMux, log *slog.Logger) error 
 	a.audit = al
 	admin, err := kefu.NewAdmin(kefu.AdminOptions{
 		Auth: auth, Audit: al, Knowledge: a.bot.Knowledge, Transcripts: a.bot.Transcripts,
-		Sessions: a.bot.Sessions, Events: a.bot.Events, Logger: log,
+		Sessions: a.bot.Sessions, Events: a.bot.Events, Bot: a.bot.Bot, Logger: log,
 	})
 	if err != nil {
 		return err
