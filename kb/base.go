@@ -1,7 +1,6 @@
 package kb
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -100,11 +99,11 @@ func Open(ctx context.Context, st Store, opts *Options) (*Base, error) {
 	fctx, cancel := context.WithCancel(context.Background())
 	b := &Base{
 		st: st, ix: ix, log: lg, seq: seq,
-		poll:    cmp.Or(opts.PollInterval, time.Second),
+		poll:    positive(opts.PollInterval, time.Second),
 		cancel:  cancel,
 		done:    make(chan struct{}),
 		ln:      ln,
-		relearn: cmp.Or(opts.RelearnDelay, 2*time.Second),
+		relearn: positive(opts.RelearnDelay, 2*time.Second),
 		learnt:  make(chan struct{}),
 		lnDone:  make(chan struct{}),
 	}
@@ -146,7 +145,7 @@ func (b *Base) learnLoop(ctx context.Context) {
 	}
 	train()
 	close(b.learnt)
-	tick := time.NewTicker(min(b.relearn/4, 500*time.Millisecond))
+	tick := time.NewTicker(max(min(b.relearn/4, 500*time.Millisecond), time.Millisecond))
 	defer tick.Stop()
 	lastGen, lastChange := b.ix.Generation(), time.Now()
 	for {
@@ -258,6 +257,15 @@ func (b *Base) follow(ctx context.Context) {
 		}
 		failing, backoff = false, 50*time.Millisecond
 	}
+}
+
+// positive returns d, or def when d is not positive; at least a
+// millisecond either way.
+func positive(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		d = def
+	}
+	return max(d, time.Millisecond)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -38,8 +38,8 @@ type LearnOptions struct {
 // entries', still finds it.
 //
 // Train builds a new model and swaps it in atomically; searches use the
-// last trained model, and entries it has not seen keep their lexical
-// confidence scaled by 1-Weight. A Learner is safe for concurrent use.
+// last trained model; entries added or edited since it was trained keep
+// their lexical confidence. A Learner is safe for concurrent use.
 type Learner struct {
 	an     *text.Analyzer
 	weight float64
@@ -53,7 +53,10 @@ type Learner struct {
 type learned struct {
 	ens *learn.Ensemble
 	idx map[string]int
-	gen uint64
+	// versions are the versions of the entries trained on: a hit of
+	// another version (edited since) keeps its lexical confidence.
+	versions map[string]int64
+	gen      uint64
 }
 
 // learnViews are the feature views of the entry classifier: the same as the
@@ -108,12 +111,14 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	var toks [][]text.Token
 	var y []int32
 	idx := map[string]int{}
+	versions := map[string]int64{}
 	for _, e := range entries {
 		if !e.Enabled {
 			continue
 		}
 		k := len(idx)
 		idx[e.ID] = k
+		versions[e.ID] = e.Version
 		for _, q := range e.Questions() {
 			if t := l.an.Analyze(q); len(t) > 0 {
 				toks = append(toks, t)
@@ -133,7 +138,7 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	if err != nil {
 		return fmt.Errorf("kb: training the learner: %w", err)
 	}
-	l.cur.Store(&learned{ens: ens, idx: idx, gen: gen})
+	l.cur.Store(&learned{ens: ens, idx: idx, versions: versions, gen: gen})
 	return nil
 }
 
@@ -161,12 +166,13 @@ func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, 
 	}
 	p := m.ens.Probs(sc.toks, sc.s, sc.p)
 	for i := range hits {
-		lp := 0.0
-		if k, ok := m.idx[hits[i].Entry.ID]; ok {
-			lp = float64(p[k])
+		h := &hits[i]
+		// Entries added or edited since training are judged lexically
+		// until the next training: the model knows nothing of them.
+		if k, ok := m.idx[h.Entry.ID]; ok && m.versions[h.Entry.ID] == h.Entry.Version {
+			h.Confidence = l.weight*float64(p[k]) + (1-l.weight)*h.Confidence
 		}
-		hits[i].Confidence = l.weight*lp + (1-l.weight)*hits[i].Confidence
-		hits[i].Score = hits[i].Confidence
+		h.Score = h.Confidence
 	}
 	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
 	return hits, nil

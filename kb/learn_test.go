@@ -117,3 +117,23 @@ func BenchmarkLearnerRerank(b *testing.B) {
 		}
 	}
 }
+
+func TestLearnerLeavesNewEntriesLexical(t *testing.T) {
+	ctx := context.Background()
+	ln, err := NewLearner(LearnOptions{Seed: 1})
+	require.NoError(t, err)
+	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
+	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	// A new entry, written after training, is found by its own question
+	// with its lexical confidence: the model knows nothing of it.
+	added := Entry{ID: "pwd-cn", Question: "忘记登录密码怎么办", Enabled: true, Version: 1}
+	ix.Put(added)
+	hits, err := ix.Search(ctx, added.Question, SearchOptions{MinConfidence: -1})
+	require.NoError(t, err)
+	require.NotEmpty(t, hits)
+	assert.Equal(t, "pwd-cn", hits[0].Entry.ID)
+	lex := newTestIndex(t, IndexOptions{}, append(faq(), added)...)
+	want, err := lex.Search(ctx, added.Question, SearchOptions{MinConfidence: -1})
+	require.NoError(t, err)
+	assert.InDelta(t, want[0].Confidence, hits[0].Confidence, 1e-9)
+}

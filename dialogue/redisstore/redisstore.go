@@ -180,19 +180,26 @@ func (s *Store) Update(ctx context.Context, id string, ttl time.Duration, fn fun
 		}
 	}
 
+	// Release the lock whenever the session is not committed (fn failed or
+	// panicked, the commit failed), even if ctx ended: the next turn should
+	// not wait for the lock to expire.
+	committed := false
+	defer func() {
+		if !committed {
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+			defer cancel()
+			_ = unlock.Run(uctx, s.rdb, keys, token).Err()
+		}
+	}()
 	data, err := fn(old)
 	if err != nil {
-		// Release the lock even if ctx ended: the next turn should not wait
-		// for it to expire.
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
-		defer cancel()
-		_ = unlock.Run(uctx, s.rdb, keys, token).Err()
 		return err
 	}
 	ok, err := commit.Run(ctx, s.rdb, keys, token, version, data, ttl.Milliseconds()).Int()
 	if err != nil {
 		return s.wrap(ctx, err)
 	}
+	committed = true
 	if ok == 0 {
 		return fmt.Errorf("%w: %q", dialogue.ErrLockLost, id)
 	}

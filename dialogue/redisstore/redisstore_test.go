@@ -135,3 +135,16 @@ func TestUnavailable(t *testing.T) {
 	assert.ErrorIs(t, err, dialogue.ErrStoreUnavailable)
 	assert.ErrorIs(t, s.Delete(ctx, "a"), dialogue.ErrStoreUnavailable)
 }
+
+func TestPanicReleasesLock(t *testing.T) {
+	rdb := client(t)
+	p := prefix(t, rdb)
+	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockWait: 200 * time.Millisecond})
+	ctx := context.Background()
+	func() {
+		defer func() { assert.NotNil(t, recover(), "the panic goes on") }()
+		_ = s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { panic("operator bug") })
+	}()
+	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("x"), nil })
+	assert.NoError(t, err, "the lock was released, the next turn does not wait for it to expire")
+}
