@@ -178,9 +178,24 @@ func Load(r io.Reader) (*Model, error) {
 	if k < 2 || len(h.Views) == 0 {
 		return nil, bad("header: %d intents, %d views", k, len(h.Views))
 	}
+	if h.Threshold < 0 || h.Threshold > 1 {
+		return nil, bad("threshold %v outside [0, 1]", h.Threshold)
+	}
+	seen := make(map[string]bool, k)
+	for _, name := range h.Intents {
+		if name == "" || seen[name] {
+			return nil, bad("empty or repeated intent %q", name)
+		}
+		seen[name] = true
+	}
+	for _, vh := range h.Views {
+		if err := checkFeatures(vh.Features); err != nil {
+			return nil, bad("%v", err)
+		}
+	}
 	an, err := text.New(text.Config{Words: h.Words, Synonyms: h.Synonyms, NoStem: h.NoStem})
 	if err != nil {
-		return nil, fmt.Errorf("intent: %w", err)
+		return nil, bad("%v", err)
 	}
 	rules, err := compileRules(h.Rules)
 	if err != nil {
@@ -202,13 +217,14 @@ func Load(r io.Reader) (*Model, error) {
 		if d < 0 || d > 1<<26 || hid <= 0 || hid > 1<<14 || int64(d)*int64(hid) > 1<<31 || k > 1<<20 {
 			return nil, bad("view dimensions %d×%d×%d", d, hid, k)
 		}
-		hashes := make([]uint64, d)
-		for i := range hashes {
+		// Grow as data arrives: the header is checked, not trusted.
+		hashes := make([]uint64, 0, min(d, 1<<20))
+		for range d {
 			var b [8]byte
 			if _, err := io.ReadFull(br, b[:]); err != nil {
 				return nil, bad("truncated vocabulary")
 			}
-			hashes[i] = binary.LittleEndian.Uint64(b[:])
+			hashes = append(hashes, binary.LittleEndian.Uint64(b[:]))
 		}
 		idf, err := readFloats(br, d)
 		if err != nil {
@@ -241,6 +257,16 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, bad("checksum mismatch")
 	}
 	return m, nil
+}
+
+// checkFeatures refuses feature settings no trained model has: they could
+// make classification slow or panic.
+func checkFeatures(fc text.FeatureConfig) error {
+	ok := func(lo, hi int) bool { return lo == 0 && hi == 0 || 1 <= lo && lo <= hi && hi <= 8 }
+	if !ok(fc.CharMin, fc.CharMax) || !ok(fc.HanMin, fc.HanMax) {
+		return fmt.Errorf("n-gram ranges %d-%d and %d-%d", fc.CharMin, fc.CharMax, fc.HanMin, fc.HanMax)
+	}
+	return nil
 }
 
 type countWriter struct {

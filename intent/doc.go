@@ -8,7 +8,9 @@
 // English stemming, operator words and synonyms); two feature views are
 // taken from the tokens (words with their neighbours, name classes from the
 // dictionary's part-of-speech tags and single Chinese characters; and
-// character n-grams), each weighted by TF-IDF into a hashed sparse vector.
+// character n-grams), each weighted by TF-IDF into a sparse vector over the
+// hashed features seen in training (at most Options.MaxFeatures columns a
+// view, so that memory stays bounded).
 // One neural network with a hidden layer is trained on each view, with
 // dropout and label smoothing; the Model averages their probabilities.
 // Label smoothing keeps the networks from being certain about everything,

@@ -3,7 +3,10 @@ package intent
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"strings"
 	"sync"
 	"testing"
@@ -318,4 +321,54 @@ func TestTokenizerOption(t *testing.T) {
 	o.Tokenizer = []byte("{not json")
 	_, err = Train(context.Background(), readTestdata(t, "train.tsv"), o)
 	assert.Error(t, err)
+}
+
+func TestClassifyTopZero(t *testing.T) {
+	m := trainedModel(t)
+	r := m.ClassifyTop("我想退款", 0)
+	assert.Empty(t, r.Ranked)
+	assert.Equal(t, "refund", r.Intent)
+	assert.Greater(t, r.Confidence, 0.0)
+}
+
+func TestLoadRejectsBadHeaders(t *testing.T) {
+	m := trainedModel(t)
+	var buf bytes.Buffer
+	_, err := m.WriteTo(&buf)
+	require.NoError(t, err)
+	// Rewrite the header with hostile settings, then fix the checksum so
+	// that only the header checks can refuse it.
+	for name, edit := range map[string]func(*fileHeader){
+		"n-gram range": func(h *fileHeader) { h.Views[1].Features.HanMax = 1 << 20 },
+		"negative min": func(h *fileHeader) { h.Views[1].Features.HanMin = -1 },
+		"threshold":    func(h *fileHeader) { h.Threshold = 2 },
+		"repeated":     func(h *fileHeader) { h.Intents[1] = h.Intents[0] },
+		"huge view":    func(h *fileHeader) { h.Views[0].Columns = 1 << 25 },
+	} {
+		data := rewriteHeader(t, buf.Bytes(), edit)
+		_, err := Load(bytes.NewReader(data))
+		assert.ErrorIs(t, err, ErrBadModel, name)
+	}
+}
+
+// rewriteHeader changes a model file's header and recomputes its checksum.
+func rewriteHeader(t *testing.T, file []byte, edit func(*fileHeader)) []byte {
+	t.Helper()
+	off := len(magic) + 4
+	n := int(binary.LittleEndian.Uint32(file[off:]))
+	var h fileHeader
+	require.NoError(t, json.Unmarshal(file[off+4:off+4+n], &h))
+	edit(&h)
+	hb, err := json.Marshal(h)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	out.Write(file[:off])
+	var l [4]byte
+	binary.LittleEndian.PutUint32(l[:], uint32(len(hb)))
+	out.Write(l[:])
+	out.Write(hb)
+	out.Write(file[off+4+n : len(file)-4])
+	binary.LittleEndian.PutUint32(l[:], crc32.ChecksumIEEE(out.Bytes()))
+	out.Write(l[:])
+	return out.Bytes()
 }

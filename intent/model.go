@@ -89,6 +89,11 @@ type Options struct {
 	// Epochs fixes the passes over the data; by default small training
 	// sets get more passes so that every model sees enough updates.
 	Epochs int
+	// MaxFeatures bounds the feature columns of each view, keeping those
+	// in the most examples, so that memory stays bounded on large training
+	// sets (learn.DefaultMaxColumns, 200,000, when zero; negative for no
+	// bound).
+	MaxFeatures int
 }
 
 // Progress describes how far training has come.
@@ -268,7 +273,8 @@ func Train(ctx context.Context, examples []Example, opts *Options) (*Model, erro
 			Hidden: hidden, Epochs: o.Epochs, LR: defaultLR, Dropout: defaultDropout,
 			InputDropout: defaultInDropout, Smoothing: defaultSmoothing, Seed: o.Seed,
 		},
-		Workers: o.Workers,
+		Workers:    o.Workers,
+		MaxColumns: o.MaxFeatures,
 		Progress: func(done, total int) {
 			report(Progress{Stage: "train", Done: done, Total: total})
 		},
@@ -340,7 +346,8 @@ func (m *Model) Classify(txt string) Result {
 	return m.ClassifyTop(txt, defaultTopN)
 }
 
-// ClassifyTop is Classify with the n best intents in Result.Ranked.
+// ClassifyTop is Classify with the n best intents in Result.Ranked (none
+// when n <= 0; Intent and Confidence are set all the same).
 func (m *Model) ClassifyTop(txt string, n int) Result {
 	if r, ok := m.matchRules(txt); ok {
 		return r
@@ -350,15 +357,12 @@ func (m *Model) ClassifyTop(txt string, n int) Result {
 	if !m.probs(s, txt) {
 		return Result{OutOfScope: true}
 	}
-	ranked := topN(s.sum, n, m.intents)
-	res := Result{Ranked: ranked}
-	if len(ranked) > 0 {
-		res.Confidence = ranked[0].Confidence
-		if float32(res.Confidence) >= m.threshold {
-			res.Intent = ranked[0].Intent
-		} else {
-			res.OutOfScope = true
-		}
+	best := topN(s.sum, max(n, 1), m.intents)[0]
+	res := Result{Ranked: topN(s.sum, n, m.intents), Confidence: best.Confidence}
+	if float32(best.Confidence) >= m.threshold {
+		res.Intent = best.Intent
+	} else {
+		res.OutOfScope = true
 	}
 	return res
 }

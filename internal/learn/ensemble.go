@@ -35,10 +35,19 @@ type EnsembleConfig struct {
 	Net MLPConfig
 	// Workers bounds how many networks train at once (GOMAXPROCS).
 	Workers int
+	// MaxColumns bounds each view's vocabulary, keeping the features that
+	// occur in the most examples (DefaultMaxColumns when zero; negative
+	// for no bound). A network's memory grows with it: columns × hidden
+	// units × 4 bytes.
+	MaxColumns int
 	// Progress, when set, is called after every epoch of every network
 	// with the epochs done and the total; calls never overlap.
 	Progress func(done, total int)
 }
+
+// DefaultMaxColumns is the default bound on a view's vocabulary: about
+// 200 MB of input weights per view at 256 hidden units.
+const DefaultMaxColumns = 200000
 
 // Epoch policy: small training sets get more passes so that every network
 // sees at least minUpdates examples.
@@ -89,7 +98,11 @@ func TrainEnsemble(ctx context.Context, toks [][]text.Token, y []int32, k int, c
 			for i, t := range toks {
 				docs[i] = fc.AppendFeatures(nil, t)
 			}
-			voc := BuildVocab(docs, 1)
+			maxCols := cfg.MaxColumns
+			if maxCols == 0 {
+				maxCols = DefaultMaxColumns
+			}
+			voc := BuildVocab(docs, 1, max(maxCols, 0))
 			X := make([]Vector, len(docs))
 			for i, d := range docs {
 				X[i] = voc.Vectorize(Vector{}, d)

@@ -20,7 +20,7 @@ func ExampleTrainMLP() {
 	for i, d := range docs {
 		feats[i] = fc.AppendFeatures(nil, a.Analyze(d))
 	}
-	voc := learn.BuildVocab(feats, 1)
+	voc := learn.BuildVocab(feats, 1, 0)
 	X := make([]learn.Vector, len(docs))
 	for i, f := range feats {
 		X[i] = voc.Vectorize(learn.Vector{}, f)

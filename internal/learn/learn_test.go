@@ -16,7 +16,7 @@ func TestVocab(t *testing.T) {
 		{{Hash: 1, Count: 1}, {Hash: 2, Count: 3}},
 		{{Hash: 1, Count: 1}, {Hash: 3, Count: 1}},
 	}
-	v := BuildVocab(docs, 1)
+	v := BuildVocab(docs, 1, 0)
 	require.Equal(t, 3, v.Size())
 	assert.Equal(t, []uint64{1, 2, 3}, v.Hashes(), "columns in first-seen order")
 	// Smoothed IDF: ln((1+n)/(1+df)) + 1.
@@ -29,7 +29,9 @@ func TestVocab(t *testing.T) {
 	// Sublinear TF: feature 2 has tf 1+ln 3 against 1 for feature 3.
 	assert.InDelta(t, 1+math.Log(3), x.Val[1]/x.Val[0], 1e-5)
 
-	assert.Equal(t, 1, BuildVocab(docs, 2).Size(), "minDF drops rare features")
+	assert.Equal(t, 1, BuildVocab(docs, 2, 0).Size(), "minDF drops rare features")
+	assert.Equal(t, 1, BuildVocab(docs, 1, 2).Size(), "a column bound keeps the most frequent; ties at the cut go")
+	assert.Equal(t, 3, BuildVocab(docs, 1, 3).Size())
 	again := NewVocab(v.Hashes(), v.IDF(), true)
 	assert.Equal(t, x, again.Vectorize(Vector{}, []text.Feature{{Hash: 3, Count: 1}, {Hash: 2, Count: 3}}))
 	assert.Zero(t, v.Vectorize(Vector{}, nil).Len())

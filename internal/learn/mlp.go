@@ -26,7 +26,8 @@ type MLPConfig struct {
 	Epochs int
 	// LR is the initial learning rate, decayed linearly to zero (0.2).
 	LR float32
-	// Dropout is the share of hidden units dropped while training (0.2).
+	// Dropout is the share of hidden units dropped while training (0.2;
+	// negative for none).
 	Dropout float32
 	// Smoothing is the label-smoothing mass spread over all classes.
 	Smoothing float32
@@ -51,6 +52,7 @@ func (c *MLPConfig) defaults() {
 	if c.Dropout == 0 {
 		c.Dropout = 0.2
 	}
+	c.Dropout = max(c.Dropout, 0)
 }
 
 // TrainMLP trains an MLP with plain stochastic gradient descent on the

@@ -1,7 +1,8 @@
 // Package learn holds kefu's machine-learning core: sparse vectors, a
-// feature vocabulary with TF-IDF weighting, linear classifiers trained by
-// dual coordinate descent, and nearest-neighbour evidence. Package intent
-// builds intent models from it, and package kb its learned retrieval.
+// feature vocabulary with TF-IDF weighting, one-hidden-layer networks
+// trained by SGD with dropout and label smoothing, and ensembles of them
+// over several feature views. Package intent builds intent models from it,
+// and package kb its learned retrieval.
 package learn
 
 import "math"

@@ -2,6 +2,7 @@ package learn
 
 import (
 	"math"
+	"slices"
 
 	"github.com/kefuai/kefu/internal/text"
 )
@@ -16,16 +17,30 @@ type Vocab struct {
 }
 
 // BuildVocab collects the features of docs that occur in at least minDF
-// documents and computes smoothed IDF weights, as TF-IDF does:
-// idf = ln((1+n)/(1+df)) + 1.
-func BuildVocab(docs [][]text.Feature, minDF int) *Vocab {
+// documents, at most maxCols of them (the most frequent; 0 for no limit),
+// and computes smoothed IDF weights, as TF-IDF does:
+// idf = ln((1+n)/(1+df)) + 1. The limit bounds a model's memory whatever
+// the size of its training data.
+func BuildVocab(docs [][]text.Feature, minDF, maxCols int) *Vocab {
 	df := make(map[uint64]int32)
 	for _, d := range docs {
 		for _, f := range d {
 			df[f.Hash]++
 		}
 	}
-	v := &Vocab{cols: make(map[uint64]int32, len(df)), Sublinear: true}
+	if maxCols > 0 && len(df) > maxCols {
+		// Raise minDF until the vocabulary fits.
+		counts := make([]int32, 0, len(df))
+		for _, c := range df {
+			counts = append(counts, c)
+		}
+		slices.Sort(counts)
+		minDF = max(minDF, int(counts[len(counts)-maxCols]))
+		if n := countAtLeast(counts, minDF); n > maxCols {
+			minDF++ // ties at the cut: drop them all rather than pick arbitrarily
+		}
+	}
+	v := &Vocab{cols: make(map[uint64]int32), Sublinear: true}
 	n := float64(len(docs))
 	// Assign columns in first-seen order for determinism.
 	for _, d := range docs {
@@ -42,6 +57,11 @@ func BuildVocab(docs [][]text.Feature, minDF int) *Vocab {
 		}
 	}
 	return v
+}
+
+func countAtLeast(sorted []int32, v int) int {
+	i, _ := slices.BinarySearch(sorted, int32(v))
+	return len(sorted) - i
 }
 
 // NewVocab rebuilds a vocabulary from saved hashes and IDF weights, in
