@@ -509,12 +509,14 @@ func (a *Admin) importEntries(w http.ResponseWriter, r *http.Request) {
 	}
 	es, err := kb.ReadEntries(http.MaxBytesReader(w, r.Body, maxUpload), f)
 	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("nothing imported: the file is over %d bytes", maxUpload), nil)
+			return
+		}
 		var problems []string
-		var fe *kb.FieldError
 		for _, e := range unjoin(err) {
-			if errors.As(e, &fe) {
-				problems = append(problems, fe.Error())
-			}
+			problems = append(problems, e.Error())
 		}
 		writeError(w, http.StatusBadRequest, "nothing imported: the file has problems", problems)
 		return

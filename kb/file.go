@@ -302,8 +302,12 @@ func readCSV(r io.Reader) ([][]string, error) {
 	return rows, nil
 }
 
+// MaxXLSXBytes bounds what an imported workbook may unzip to, so that a
+// small hostile file cannot expand to gigabytes.
+const MaxXLSXBytes = 256 << 20
+
 func readXLSX(r io.Reader) ([][]string, error) {
-	f, err := excelize.OpenReader(r)
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: MaxXLSXBytes, UnzipXMLSizeLimit: 64 << 20})
 	if err != nil {
 		return nil, fmt.Errorf("kb: reading xlsx: %w", err)
 	}
