@@ -243,9 +243,14 @@ func serve(ctx context.Context, start time.Time, ln net.Listener, cfg config, lo
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err = srv.Shutdown(shutdown)
+	if err := srv.Shutdown(shutdown); err != nil {
+		// Clients that keep connections open (HTTP/2 over TLS) do not stop
+		// the exit: after the grace period, close them.
+		log.Warn("closing the connections still open", "err", err)
+		srv.Close()
+	}
 	a.close(shutdown)
-	return err
+	return nil
 }
 
 // browseURL turns a listening address into a URL a browser on this machine

@@ -289,6 +289,7 @@ func TestTLS(t *testing.T) {
 			r.Body.Close()
 		}
 	}
+	client.CloseIdleConnections()
 	cancel()
 	require.NoError(t, <-done)
 }
