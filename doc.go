@@ -35,6 +35,16 @@
 // Bot.SetIntents, SetKnowledge and SetDialogue swap parts while the bot
 // serves.
 //
+// # Analytics and data protection
+//
+// WithEvents sends the bot's events (sessions, messages, intents, answers,
+// fallbacks, hand-offs, ratings) to an analytics.Dispatcher, which feeds
+// Prometheus metrics and the transcript store that monthly and quarterly
+// reports are computed from; text is redacted of personal data before it is
+// stored. Admin serves the operator's side over HTTP behind scoped bearer
+// tokens: knowledge editing, reports, accuracy reviews, and export and
+// erasure of a customer's data, each action in a hash-chained audit log.
+//
 // Dependencies point one way: channel knows nothing of the others; intent,
 // kb, dialogue and analytics do not import each other; this package wires
 // them together. Text analysis shared by intent and kb lives in internal
