@@ -5,15 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kefuai/kefu/analytics"
+	"github.com/kefuai/kefu/internal/testbrowser"
 )
 
 func TestDemoJSON(t *testing.T) {
@@ -60,28 +62,29 @@ func TestFlagErrors(t *testing.T) {
 	assert.Error(t, run(context.Background(), []string{"-store", filepath.Join(t.TempDir(), "missing", "x.db")}, &out, &errOut))
 }
 
-// TestScreenshot renders the demo report and photographs it with headless
-// Chromium into the directory named by KEFU_REPORT_SCREENSHOT, to look at
-// the page as a person would. It is skipped unless that is set.
-func TestScreenshot(t *testing.T) {
-	dir := os.Getenv("KEFU_REPORT_SCREENSHOT")
-	if dir == "" {
-		t.Skip("KEFU_REPORT_SCREENSHOT is not set: set it to a directory to get a screenshot of the demo report")
-	}
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not found")
-	}
+// TestBrowserRender opens the demo report in headless Chromium and checks
+// that the page renders as a person would see it: headline figures and SVG
+// charts with drawn content. A screenshot goes to the test's artifact
+// directory (go test -artifacts keeps it).
+func TestBrowserRender(t *testing.T) {
+	ctx := testbrowser.New(t, 60*time.Second)
+	dir := t.ArtifactDir()
 	html := filepath.Join(dir, "report.html")
 	var out, errOut bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"-demo", "-period", "2026-11", "-o", html}, &out, &errOut), errOut.String())
-	png := filepath.Join(dir, "report.png")
-	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-		"--window-size=1100,2300", "--screenshot="+png, "file://"+html)
-	b, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", b)
-	fi, err := os.Stat(png)
+
+	eval := func(expr string) int {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](expr))
+		require.NoError(t, err, expr)
+		return v
+	}
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+html)))
+	assert.Positive(t, eval(`document.querySelectorAll('svg').length`), "charts are drawn")
+	assert.Positive(t, eval(`document.querySelectorAll('svg rect, svg path, svg polyline, svg circle').length`), "charts have marks")
+	assert.Positive(t, eval(`Math.round(document.querySelector('svg').getBoundingClientRect().width)`), "charts take room on the page")
+	assert.Positive(t, eval(`document.body.innerText.length`))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
-	assert.Positive(t, fi.Size())
-	t.Logf("screenshot: %s", png)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "report.png"), png, 0o644))
+	t.Logf("report and screenshot in %s", dir)
 }
