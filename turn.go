@@ -128,9 +128,6 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 		res = p.intents.Classify(msg.Text)
 	}
 	var reply channel.Reply
-	if res.Intent != "" && !res.OutOfScope {
-		reply.Intent = &channel.Intent{Name: res.Intent, Confidence: res.Confidence}
-	}
 	t := &turnCtx{b: b, p: p, msg: msg, now: now, res: res, reply: &reply,
 		classified: p.intents != nil && rating == 0 && !human, rating: rating, human: human}
 
@@ -169,6 +166,9 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 	})
 	if err != nil {
 		return channel.Reply{}, unavailable(err)
+	}
+	if t.res.Intent != "" && !t.res.OutOfScope {
+		reply.Intent = &channel.Intent{Name: t.res.Intent, Confidence: t.res.Confidence}
 	}
 	b.hooks.turn(t)
 	return reply, nil
