@@ -57,7 +57,7 @@ type result struct {
 func main() {
 	dur := flag.Duration("duration", 10*time.Second, "load duration per target")
 	conns := flag.Int("conns", 32, "concurrent keep-alive connections")
-	sessions := flag.Int("sessions", 5000, "distinct session IDs in the load")
+	sessions := flag.Int("sessions", 20000, "distinct sessions (and customers) in the load; the demo limits each customer to 5 messages a second")
 	tool := flag.String("tool", "auto", "load tool: auto (wrk if installed), wrk or go")
 	asJSON := flag.Bool("json", false, "print one JSON object as the last line")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the bot phase to this file")

@@ -55,8 +55,8 @@ type BotOptions struct {
 // Bot is the demo bot with the parts it runs on.
 type Bot struct {
 	*kefu.Bot
-	// Handler is the bot behind the middleware a deployment wants: a
-	// deadline per turn.
+	// Handler is the bot behind the middleware a deployment wants: a rate
+	// limit per customer and a deadline per turn.
 	Handler channel.Handler
 	// Knowledge is the knowledge base; Sessions the session store.
 	Knowledge *kb.Base
@@ -175,7 +175,9 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 		return nil, err
 	}
 	b.closers = append(b.closers, b.Bot.Close)
-	b.Handler = channel.Chain(b.Bot, channel.Timeout(5*time.Second))
+	b.Handler = channel.Chain(b.Bot,
+		channel.RateLimit(channel.RateLimitOptions{Rate: 5, Burst: 20}),
+		channel.Timeout(5*time.Second))
 	ok = true
 	return b, nil
 }
