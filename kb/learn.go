@@ -59,12 +59,24 @@ type learned struct {
 	gen      uint64
 }
 
-// learnViews are the feature views of the entry classifier: the same as the
-// intent classifier's.
+// learnViews are the feature views of the entry classifier: the intent
+// classifier's two, each learned twice from different seeds. With a
+// handful of questions per entry one network's ranking depends much on its
+// seed; the average of two is steadier.
 var learnViews = []text.FeatureConfig{
 	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
 	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3},
+	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
+	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3},
 }
+
+// The entry classifier's networks are smaller and trained for fewer
+// epochs than the intent classifier's: an entry has a few questions, and
+// longer training only fits them more closely.
+const (
+	learnHidden    = 128
+	learnMaxEpochs = 20
+)
 
 // NewLearner returns a Learner with no model yet: until Train succeeds,
 // Rerank returns the lexical ranking unchanged.
@@ -132,8 +144,8 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	}
 	ens, err := learn.TrainEnsemble(ctx, toks, y, len(idx), learn.EnsembleConfig{
 		Views: learnViews,
-		Net: learn.MLPConfig{Hidden: 256, LR: 0.2, Dropout: 0.2, InputDropout: 0.25,
-			Smoothing: 0.1, Seed: l.seed},
+		Net: learn.MLPConfig{Hidden: learnHidden, Epochs: min(learn.EpochsFor(len(toks)), learnMaxEpochs),
+			LR: 0.2, Dropout: 0.2, InputDropout: 0.25, Smoothing: 0.1, Seed: l.seed},
 	})
 	if err != nil {
 		return fmt.Errorf("kb: training the learner: %w", err)
