@@ -19,7 +19,9 @@ type LearnOptions struct {
 	Words    []string
 	Synonyms [][]string
 	// Weight is the share of the learned probability in a hit's
-	// confidence; the rest is the lexical confidence. 0 means 0.7.
+	// confidence; the rest is the lexical confidence. 0 means 0.7. The
+	// ranking (a hit's Score) gives the lexical confidence a third of
+	// that remaining share: see [Learner.Rerank].
 	Weight float64
 	// MaxEntries bounds the knowledge base size the Learner trains on;
 	// beyond it the Learner leaves the lexical ranking alone, because
@@ -59,12 +61,32 @@ type learned struct {
 	gen      uint64
 }
 
-// learnViews are the feature views of the entry classifier: the same as the
-// intent classifier's.
+// learnViews are the feature views of the entry classifier: the intent
+// classifier's two, each learned twice from different seeds. With a
+// handful of questions per entry one network's ranking depends much on its
+// seed; the average of two is steadier.
 var learnViews = []text.FeatureConfig{
 	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
 	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3},
+	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
+	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3},
 }
+
+// The entry classifier's networks are smaller and trained for fewer
+// epochs than the intent classifier's: an entry has a few questions, and
+// longer training only fits them more closely.
+const (
+	learnHidden    = 128
+	learnMaxEpochs = 20
+)
+
+// rankLexical is the share of the lexical confidence in a hit's Score,
+// relative to its share in Confidence. With a few questions per entry the
+// lexical match is a weaker guide to which entry is right than to whether
+// any is: ranking with a smaller share of it was better on validation
+// data, while a smaller share in the confidence let more out-of-scope
+// queries through the default threshold.
+const rankLexical = 1.0 / 3
 
 // NewLearner returns a Learner with no model yet: until Train succeeds,
 // Rerank returns the lexical ranking unchanged.
@@ -132,8 +154,8 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	}
 	ens, err := learn.TrainEnsemble(ctx, toks, y, len(idx), learn.EnsembleConfig{
 		Views: learnViews,
-		Net: learn.MLPConfig{Hidden: 256, LR: 0.2, Dropout: 0.2, InputDropout: 0.25,
-			Smoothing: 0.1, Seed: l.seed},
+		Net: learn.MLPConfig{Hidden: learnHidden, Epochs: min(learn.EpochsFor(len(toks)), learnMaxEpochs),
+			LR: 0.2, Dropout: 0.2, InputDropout: 0.25, Smoothing: 0.1, Seed: l.seed},
 	})
 	if err != nil {
 		return fmt.Errorf("kb: training the learner: %w", err)
@@ -148,8 +170,10 @@ type learnScratch struct {
 	p    []float32
 }
 
-// Rerank blends the learned probability of each candidate's entry with its
-// lexical confidence and orders the hits by the result.
+// Rerank blends the learned probability p of each candidate's entry with
+// its lexical confidence c: Confidence becomes Weight·p + (1−Weight)·c and
+// Score, which orders the hits, leans further on p, with c at a third of
+// that weight: (1−Weight)/3.
 func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, error) {
 	m := l.cur.Load()
 	if m == nil || m.ens == nil || len(hits) == 0 {
@@ -170,9 +194,12 @@ func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, 
 		// Entries added or edited since training are judged lexically
 		// until the next training: the model knows nothing of them.
 		if k, ok := m.idx[h.Entry.ID]; ok && m.versions[h.Entry.ID] == h.Entry.Version {
-			h.Confidence = l.weight*float64(p[k]) + (1-l.weight)*h.Confidence
+			lex, lw := h.Confidence, (1-l.weight)*rankLexical
+			h.Confidence = l.weight*float64(p[k]) + (1-l.weight)*lex
+			h.Score = (1-lw)*float64(p[k]) + lw*lex
+		} else {
+			h.Score = h.Confidence
 		}
-		h.Score = h.Confidence
 	}
 	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
 	return hits, nil

@@ -137,3 +137,36 @@ func TestLearnerLeavesNewEntriesLexical(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, want[0].Confidence, hits[0].Confidence, 1e-9)
 }
+
+func TestLearnerScoreLeansOnTheModel(t *testing.T) {
+	ctx := context.Background()
+	ln, err := NewLearner(LearnOptions{Seed: 1})
+	require.NoError(t, err)
+	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
+	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	lex := newTestIndex(t, IndexOptions{}, faq()...)
+
+	const q = "退款要多久"
+	lexHits, err := lex.Search(ctx, q, SearchOptions{K: 50, MinConfidence: -1})
+	require.NoError(t, err)
+	hits, err := ix.Search(ctx, q, SearchOptions{K: 50, MinConfidence: -1})
+	require.NoError(t, err)
+	require.Len(t, hits, len(lexHits), "every lexical candidate is rescored")
+	c := map[string]float64{}
+	for _, h := range lexHits {
+		c[h.Entry.ID] = h.Confidence
+	}
+
+	m := ln.cur.Load()
+	p := m.ens.Probs(ln.an.Analyze(q), m.ens.NewScratch(), make([]float32, m.ens.K))
+	for i, h := range hits {
+		pk := float64(p[m.idx[h.Entry.ID]])
+		// Confidence keeps the 0.7/0.3 blend; Score gives the lexical
+		// confidence a third of that share (0.1).
+		assert.InDelta(t, 0.7*pk+0.3*c[h.Entry.ID], h.Confidence, 1e-6, h.Entry.ID)
+		assert.InDelta(t, 0.9*pk+0.1*c[h.Entry.ID], h.Score, 1e-6, h.Entry.ID)
+		if i > 0 {
+			assert.GreaterOrEqual(t, hits[i-1].Score, h.Score, "hits are ordered by Score")
+		}
+	}
+}
