@@ -18,6 +18,7 @@ import (
 	"github.com/kefuai/kefu/dialogue/redisstore"
 	"github.com/kefuai/kefu/intent"
 	"github.com/kefuai/kefu/internal/testnet"
+	"github.com/kefuai/kefu/internal/testredis"
 	"github.com/kefuai/kefu/kb"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
@@ -309,17 +310,10 @@ func TestSwapWhileServing(t *testing.T) {
 }
 
 func TestRedisSharedAcrossBots(t *testing.T) {
-	url := os.Getenv("KEFU_TEST_REDIS")
-	if url == "" {
-		t.Skip("KEFU_TEST_REDIS is not set; skipping the test against a real Redis")
-	}
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	prefix := fmt.Sprintf("kefu-test-bot-%d:", time.Now().UnixNano())
+	opt := testredis.Options(t)
+	prefix := testredis.Prefix(t, testredis.Client(t, opt))
 	mk := func() *botEnv {
-		rc := redis.NewClient(opt)
-		t.Cleanup(func() { rc.Close() })
-		return newTestBot(t, redisstore.New(rc, redisstore.Options{Prefix: prefix}))
+		return newTestBot(t, redisstore.New(testredis.Client(t, opt), redisstore.Options{Prefix: prefix}))
 	}
 	a, b := mk(), mk()
 	// Two instances take turns in one returns conversation.
@@ -333,14 +327,6 @@ func TestRedisSharedAcrossBots(t *testing.T) {
 		last = env.say(t, "shared", s)
 	}
 	assert.Contains(t, texts(last), "已提交")
-	t.Cleanup(func() {
-		rc := redis.NewClient(opt)
-		defer rc.Close()
-		keys, _ := rc.Keys(context.Background(), prefix+"*").Result()
-		if len(keys) > 0 {
-			rc.Del(context.Background(), keys...)
-		}
-	})
 }
 
 func TestHealth(t *testing.T) {
@@ -366,24 +352,19 @@ func TestHealth(t *testing.T) {
 }
 
 func TestRedisOutageAndRecovery(t *testing.T) {
-	url := os.Getenv("KEFU_TEST_REDIS")
-	if url == "" {
-		t.Skip("KEFU_TEST_REDIS is not set; skipping the outage test against a real Redis")
-	}
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
+	opt := testredis.Options(t)
+	prefix := testredis.Prefix(t, testredis.Client(t, opt))
 	px := testnet.Start(t, opt.Addr)
 	opt.Addr = px.Addr()
 	opt.MaxRetries = -1
 	rc := redis.NewClient(opt)
 	defer rc.Close()
-	prefix := fmt.Sprintf("kefu-test-outage-%d:", time.Now().UnixNano())
 	env := newTestBot(t, redisstore.New(rc, redisstore.Options{Prefix: prefix}))
 	ctx := context.Background()
 
 	assert.Contains(t, texts(env.say(t, "r", "我要退货")), "订单号")
 	px.Down()
-	_, err = env.bot.Handle(ctx, channel.Message{SessionID: "r", Text: "DD2025030501"})
+	_, err := env.bot.Handle(ctx, channel.Message{SessionID: "r", Text: "DD2025030501"})
 	assert.ErrorIs(t, err, channel.ErrUnavailable, "an outage is reported as such, not as a fault")
 	assert.ErrorIs(t, env.bot.Health(ctx), ErrUnhealthy)
 
@@ -391,12 +372,4 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 	require.Eventually(t, func() bool { return env.bot.Health(ctx) == nil }, 10*time.Second, 50*time.Millisecond,
 		"health recovers without a restart")
 	assert.Contains(t, texts(env.say(t, "r", "DD2025030501")), "原因", "the conversation goes on where it was")
-	t.Cleanup(func() {
-		o, _ := redis.ParseURL(url)
-		rc := redis.NewClient(o)
-		defer rc.Close()
-		if keys, _ := rc.Keys(context.Background(), prefix+"*").Result(); len(keys) > 0 {
-			rc.Del(context.Background(), keys...)
-		}
-	})
 }

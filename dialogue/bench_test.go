@@ -11,6 +11,7 @@ import (
 
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/kefuai/kefu/dialogue/redisstore"
+	"github.com/kefuai/kefu/internal/testredis"
 )
 
 // benchTurns is a whole returns conversation; the benchmarks step through
@@ -56,8 +57,8 @@ func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) red
 }
 
 func BenchmarkStepRedis(b *testing.B) {
-	rdb := newRedis(b, redisOptions(b))
-	e := newTestEngine(b, redisstore.New(rdb, redisstore.Options{Prefix: testPrefix(b, rdb)}))
+	rdb := testredis.Client(b, testredis.Options(b))
+	e := newTestEngine(b, redisstore.New(rdb, redisstore.Options{Prefix: testredis.Prefix(b, rdb)}))
 	// Load the scripts before counting.
 	if _, err := e.Step(context.Background(), "warm-up", dialogue.Input{Text: "hi", Time: t0}); err != nil {
 		b.Fatal(err)

@@ -2,8 +2,6 @@ package dialogue_test
 
 import (
 	"context"
-	"crypto/rand"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,51 +15,17 @@ import (
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/kefuai/kefu/dialogue/redisstore"
 	"github.com/kefuai/kefu/internal/testnet"
+	"github.com/kefuai/kefu/internal/testredis"
 )
-
-// redisOptions returns the options of the Redis named by KEFU_TEST_REDIS or
-// skips the test.
-func redisOptions(t testing.TB) *redis.Options {
-	t.Helper()
-	url := os.Getenv("KEFU_TEST_REDIS")
-	if url == "" {
-		t.Skip("KEFU_TEST_REDIS is not set: set it to a Redis URL such as redis://127.0.0.1:6379/0 to run the tests with Redis")
-	}
-	opts, err := redis.ParseURL(url)
-	require.NoError(t, err, "KEFU_TEST_REDIS")
-	return opts
-}
-
-func newRedis(t testing.TB, opts *redis.Options) *redis.Client {
-	t.Helper()
-	rdb := redis.NewClient(opts)
-	t.Cleanup(func() { rdb.Close() })
-	require.NoError(t, rdb.Ping(context.Background()).Err())
-	return rdb
-}
-
-// testPrefix returns a key prefix for one test and removes its keys at the
-// end.
-func testPrefix(t testing.TB, rdb *redis.Client) string {
-	p := "kefutest:" + strings.NewReplacer("/", ":", " ", "_").Replace(t.Name()) + ":" + rand.Text()[:10] + ":"
-	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, p+"*", 100).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
-	})
-	return p
-}
 
 // Two bot instances, each with its own Redis connection, share sessions:
 // every script completes when they take the turns in alternation.
 func TestScriptsTwoInstancesRedis(t *testing.T) {
-	opts := redisOptions(t)
+	opts := testredis.Options(t)
 	for _, sc := range scripts(t) {
 		t.Run(sc.name, func(t *testing.T) {
-			a, b := newRedis(t, opts), newRedis(t, opts)
-			p := testPrefix(t, a)
+			a, b := testredis.Client(t, opts), testredis.Client(t, opts)
+			p := testredis.Prefix(t, a)
 			e1 := newTestEngine(t, redisstore.New(a, redisstore.Options{Prefix: p}))
 			e2 := newTestEngine(t, redisstore.New(b, redisstore.Options{Prefix: p}))
 			sc.run(t, "s-"+sc.name, e1, e2)
@@ -107,9 +71,9 @@ func TestConcurrentTurnsMemory(t *testing.T) {
 }
 
 func TestConcurrentTurnsRedis(t *testing.T) {
-	opts := redisOptions(t)
-	a, b := newRedis(t, opts), newRedis(t, opts)
-	p := testPrefix(t, a)
+	opts := testredis.Options(t)
+	a, b := testredis.Client(t, opts), testredis.Client(t, opts)
+	p := testredis.Prefix(t, a)
 	concurrentTurns(t,
 		newTestEngine(t, redisstore.New(a, redisstore.Options{Prefix: p})),
 		newTestEngine(t, redisstore.New(b, redisstore.Options{Prefix: p})))
@@ -139,9 +103,9 @@ func (h *beforeCommit) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 // ErrStoreUnavailable, without panicking or losing the session; once Redis
 // is back the conversation goes on where it was.
 func TestRedisOutage(t *testing.T) {
-	opts := redisOptions(t)
-	admin := newRedis(t, opts)
-	p := testPrefix(t, admin)
+	opts := testredis.Options(t)
+	admin := testredis.Client(t, opts)
+	p := testredis.Prefix(t, admin)
 	px := testnet.Start(t, opts.Addr)
 	popts := *opts
 	popts.Addr = px.Addr()

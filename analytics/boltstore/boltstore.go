@@ -257,30 +257,18 @@ const chunk = 5000
 // thousand events, so a large purge does not hold the store for long.
 func (s *Store) Purge(ctx context.Context, before time.Time) (int64, error) {
 	limit := timeKey(before)
-	var total int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return total, err
+	n, err := s.deleteInChunks(ctx, func(tx *bolt.Tx) [][]byte {
+		var keys [][]byte
+		c := tx.Bucket(bEvents).Cursor()
+		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], limit) < 0 && len(keys) < chunk; k, _ = c.Next() {
+			keys = append(keys, bytes.Clone(k))
 		}
-		var n int64
-		err := s.db.Update(func(tx *bolt.Tx) error {
-			var keys [][]byte
-			c := tx.Bucket(bEvents).Cursor()
-			for k, _ := c.First(); k != nil && bytes.Compare(k[:8], limit) < 0 && len(keys) < chunk; k, _ = c.Next() {
-				keys = append(keys, bytes.Clone(k))
-			}
-			var err error
-			n, err = deleteKeys(tx, keys)
-			return err
-		})
-		total += n
-		if err != nil {
-			return total, fmt.Errorf("boltstore: purge: %w", err)
-		}
-		if n < chunk {
-			return total, nil
-		}
+		return keys
+	})
+	if err != nil {
+		return n, fmt.Errorf("boltstore: purge: %w", err)
 	}
+	return n, nil
 }
 
 // EraseUser implements analytics.Store.
@@ -289,6 +277,24 @@ func (s *Store) EraseUser(ctx context.Context, userID string) (int64, error) {
 		return 0, ctx.Err()
 	}
 	p := userPrefix(userID)
+	n, err := s.deleteInChunks(ctx, func(tx *bolt.Tx) [][]byte {
+		var keys [][]byte
+		c := tx.Bucket(bUsers).Cursor()
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p) && len(keys) < chunk; k, _ = c.Next() {
+			keys = append(keys, bytes.Clone(k[len(p):]))
+		}
+		return keys
+	})
+	if err != nil {
+		return n, fmt.Errorf("boltstore: erase: %w", err)
+	}
+	return n, nil
+}
+
+// deleteInChunks deletes the events whose keys collect returns, one
+// transaction of at most chunk events at a time, until collect returns
+// fewer than chunk.
+func (s *Store) deleteInChunks(ctx context.Context, collect func(*bolt.Tx) [][]byte) (int64, error) {
 	var total int64
 	for {
 		if err := ctx.Err(); err != nil {
@@ -296,21 +302,13 @@ func (s *Store) EraseUser(ctx context.Context, userID string) (int64, error) {
 		}
 		var n int64
 		err := s.db.Update(func(tx *bolt.Tx) error {
-			var keys [][]byte
-			c := tx.Bucket(bUsers).Cursor()
-			for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p) && len(keys) < chunk; k, _ = c.Next() {
-				keys = append(keys, bytes.Clone(k[len(p):]))
-			}
 			var err error
-			n, err = deleteKeys(tx, keys)
+			n, err = deleteKeys(tx, collect(tx))
 			return err
 		})
 		total += n
-		if err != nil {
-			return total, fmt.Errorf("boltstore: erase: %w", err)
-		}
-		if n < chunk {
-			return total, nil
+		if err != nil || n < chunk {
+			return total, err
 		}
 	}
 }

@@ -2,9 +2,6 @@ package redisstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,47 +12,22 @@ import (
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/kefuai/kefu/dialogue/redisstore"
 	"github.com/kefuai/kefu/dialogue/storetest"
+	"github.com/kefuai/kefu/internal/testredis"
 )
 
 // client connects to the Redis named by KEFU_TEST_REDIS or skips the test.
-func client(t testing.TB) *redis.Client {
-	t.Helper()
-	url := os.Getenv("KEFU_TEST_REDIS")
-	if url == "" {
-		t.Skip("KEFU_TEST_REDIS is not set: set it to a Redis URL such as redis://127.0.0.1:6379/0 to test the Redis store")
-	}
-	opts, err := redis.ParseURL(url)
-	require.NoError(t, err, "KEFU_TEST_REDIS")
-	rdb := redis.NewClient(opts)
-	t.Cleanup(func() { rdb.Close() })
-	require.NoError(t, rdb.Ping(context.Background()).Err(), "cannot reach Redis at %s", url)
-	return rdb
-}
-
-// prefix returns a key prefix of the test's own and deletes its keys when
-// the test ends.
-func prefix(t testing.TB, rdb *redis.Client) string {
-	p := "kefutest:" + strings.NewReplacer("/", ":", " ", "_").Replace(t.Name()) + ":" + rand.Text()[:10] + ":"
-	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, p+"*", 100).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
-	})
-	return p
-}
+func client(t testing.TB) *redis.Client { return testredis.Client(t, testredis.Options(t)) }
 
 func TestConformance(t *testing.T) {
 	rdb := client(t)
 	storetest.Run(t, func(t *testing.T) dialogue.Store {
-		return redisstore.New(rdb, redisstore.Options{Prefix: prefix(t, rdb)})
+		return redisstore.New(rdb, redisstore.Options{Prefix: testredis.Prefix(t, rdb)})
 	})
 }
 
 func TestKeysCleanedUpAndTTLSet(t *testing.T) {
 	rdb := client(t)
-	p := prefix(t, rdb)
+	p := testredis.Prefix(t, rdb)
 	s := redisstore.New(rdb, redisstore.Options{Prefix: p})
 	ctx := context.Background()
 	require.NoError(t, s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("x"), nil }))
@@ -72,7 +44,7 @@ func TestKeysCleanedUpAndTTLSet(t *testing.T) {
 // it: its write is refused and the other turn's update survives.
 func TestLockLost(t *testing.T) {
 	rdb := client(t)
-	p := prefix(t, rdb)
+	p := testredis.Prefix(t, rdb)
 	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 30 * time.Millisecond})
 	ctx := context.Background()
 	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) {
@@ -94,7 +66,7 @@ func TestLockLost(t *testing.T) {
 // writes: the version it read is still current.
 func TestLockExpiredUntouched(t *testing.T) {
 	rdb := client(t)
-	p := prefix(t, rdb)
+	p := testredis.Prefix(t, rdb)
 	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 30 * time.Millisecond})
 	ctx := context.Background()
 	require.NoError(t, s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("v1"), nil }))
@@ -112,7 +84,7 @@ func TestLockExpiredUntouched(t *testing.T) {
 
 func TestBusy(t *testing.T) {
 	rdb := client(t)
-	p := prefix(t, rdb)
+	p := testredis.Prefix(t, rdb)
 	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockWait: 50 * time.Millisecond})
 	ctx := context.Background()
 	// Another instance holds the lock.
@@ -138,7 +110,7 @@ func TestUnavailable(t *testing.T) {
 
 func TestPanicReleasesLock(t *testing.T) {
 	rdb := client(t)
-	p := prefix(t, rdb)
+	p := testredis.Prefix(t, rdb)
 	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockWait: 200 * time.Millisecond})
 	ctx := context.Background()
 	func() {
