@@ -27,6 +27,11 @@ type LearnOptions struct {
 	// beyond it the Learner leaves the lexical ranking alone, because
 	// training time grows with the number of entries. 0 means 3000.
 	MaxEntries int
+	// MinEntries is the least knowledge base size the Learner trains on;
+	// 0 means 10. Over a handful of entries a classifier is sure of one of
+	// them whatever the question, which would turn unrelated questions
+	// into confident answers; the lexical ranking alone is safer there.
+	MinEntries int
 	// Seed makes training deterministic.
 	Seed uint64
 }
@@ -46,6 +51,7 @@ type Learner struct {
 	an     *text.Analyzer
 	weight float64
 	max    int
+	min    int
 	seed   uint64
 	cur    atomic.Pointer[learned]
 	train  sync.Mutex
@@ -99,7 +105,8 @@ func NewLearner(opts LearnOptions) (*Learner, error) {
 	if w < 0 || w > 1 {
 		return nil, fmt.Errorf("kb: learner weight %v outside [0, 1]", w)
 	}
-	return &Learner{an: an, weight: w, max: cmp.Or(opts.MaxEntries, 3000), seed: opts.Seed}, nil
+	return &Learner{an: an, weight: w, max: cmp.Or(opts.MaxEntries, 3000),
+		min: max(cmp.Or(opts.MinEntries, 10), 2), seed: opts.Seed}, nil
 }
 
 // Generation returns the index generation of the entries the last
@@ -114,7 +121,7 @@ func (l *Learner) Generation() (uint64, bool) {
 
 // Train trains a model on the enabled entries and makes it current; gen
 // records which index generation they came from (see [Index.Generation]).
-// With fewer than two enabled entries, or more than MaxEntries, there is no
+// With fewer than MinEntries enabled entries, or more than MaxEntries, there is no
 // model and Rerank passes the lexical ranking through. Calls are
 // serialized; a cancelled ctx stops training and keeps the old model.
 func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error {
@@ -126,7 +133,7 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 			enabled++
 		}
 	}
-	if enabled < 2 || enabled > l.max {
+	if enabled < l.min || enabled > l.max {
 		l.cur.Store(&learned{gen: gen})
 		return nil
 	}

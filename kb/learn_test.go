@@ -12,7 +12,7 @@ import (
 
 func TestLearnerReranks(t *testing.T) {
 	ctx := context.Background()
-	ln, err := NewLearner(LearnOptions{Seed: 1, Weight: 1})
+	ln, err := NewLearner(LearnOptions{Seed: 1, Weight: 1, MinEntries: 2})
 	require.NoError(t, err)
 	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
 
@@ -50,7 +50,7 @@ func TestLearnerLimits(t *testing.T) {
 	_, err := NewLearner(LearnOptions{Weight: 2})
 	assert.Error(t, err)
 
-	ln, err := NewLearner(LearnOptions{MaxEntries: 3})
+	ln, err := NewLearner(LearnOptions{MaxEntries: 3, MinEntries: 2})
 	require.NoError(t, err)
 	require.NoError(t, ln.Train(ctx, faq(), 7))
 	gen, ok := ln.Generation()
@@ -63,7 +63,7 @@ func TestLearnerLimits(t *testing.T) {
 
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	small, err := NewLearner(LearnOptions{})
+	small, err := NewLearner(LearnOptions{MinEntries: 2})
 	require.NoError(t, err)
 	assert.Error(t, small.Train(cctx, faq(), 1))
 }
@@ -120,7 +120,7 @@ func BenchmarkLearnerRerank(b *testing.B) {
 
 func TestLearnerLeavesNewEntriesLexical(t *testing.T) {
 	ctx := context.Background()
-	ln, err := NewLearner(LearnOptions{Seed: 1})
+	ln, err := NewLearner(LearnOptions{Seed: 1, MinEntries: 2})
 	require.NoError(t, err)
 	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
 	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
@@ -140,7 +140,7 @@ func TestLearnerLeavesNewEntriesLexical(t *testing.T) {
 
 func TestLearnerScoreLeansOnTheModel(t *testing.T) {
 	ctx := context.Background()
-	ln, err := NewLearner(LearnOptions{Seed: 1})
+	ln, err := NewLearner(LearnOptions{Seed: 1, MinEntries: 2})
 	require.NoError(t, err)
 	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
 	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
@@ -168,5 +168,21 @@ func TestLearnerScoreLeansOnTheModel(t *testing.T) {
 		if i > 0 {
 			assert.GreaterOrEqual(t, hits[i-1].Score, h.Score, "hits are ordered by Score")
 		}
+	}
+}
+
+func TestLearnerLeavesSmallBasesLexical(t *testing.T) {
+	ctx := context.Background()
+	ln, err := NewLearner(LearnOptions{Seed: 1}) // default: at least 10 entries
+	require.NoError(t, err)
+	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
+	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	lex := newTestIndex(t, IndexOptions{}, faq()...)
+	for _, q := range []string{"今天天气怎么样", "退款"} {
+		got, err := ix.Search(ctx, q, SearchOptions{MinConfidence: -1})
+		require.NoError(t, err)
+		want, err := lex.Search(ctx, q, SearchOptions{MinConfidence: -1})
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "with five entries the ranking is the lexical one: %q", q)
 	}
 }
