@@ -165,7 +165,7 @@ type Info struct {
 // mistakes, so their average is better than either.
 var defaultViews = []text.FeatureConfig{
 	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
-	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3},
+	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3, Concepts: true},
 }
 
 // Network settings that work across datasets.

@@ -505,11 +505,12 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 		want = max(k, ix.cands)
 	}
 	hits := ix.search(&qa, opts.Category, want)
-	if ix.rerank != nil && len(hits) > 0 {
+	if ix.rerank != nil {
 		var err error
 		if hits, err = ix.rerank.Rerank(ctx, query, hits); err != nil {
 			return nil, err
 		}
+		hits = ix.current(hits, opts.Category)
 	}
 	out := hits[:0]
 	for _, h := range hits {
@@ -524,6 +525,32 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 		return nil, nil
 	}
 	return out, nil
+}
+
+// current keeps the hits whose entries the index holds, enabled, in the
+// same version and in category (when set), with the index's copy of each
+// entry: a reranker may propose entries the lexical search did not find,
+// from a model trained on an older state of the index.
+func (ix *Index) current(hits []Hit, category string) []Hit {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := hits[:0]
+	for _, h := range hits {
+		s, ok := ix.docs[h.Entry.ID]
+		if !ok {
+			continue
+		}
+		e := ix.ents[s].e
+		if !ix.ents[s].live || e.Version != h.Entry.Version || (category != "" && e.Category != category) {
+			continue
+		}
+		h.Entry = e
+		if h.Matched == "" {
+			h.Matched = e.Question
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // sterm is a query term prepared for one search.

@@ -61,6 +61,9 @@ type Learner struct {
 type learned struct {
 	ens *learn.Ensemble
 	idx map[string]int
+	// ents are the entries trained on, by class: the Learner proposes
+	// those the lexical search missed.
+	ents []Entry
 	// versions are the versions of the entries trained on: a hit of
 	// another version (edited since) keeps its lexical confidence.
 	versions map[string]int64
@@ -73,16 +76,16 @@ type learned struct {
 // seed; the average of two is steadier.
 var learnViews = []text.FeatureConfig{
 	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
-	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3},
+	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3, Concepts: true},
 	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
-	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3},
+	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3, Concepts: true},
 }
 
-// The entry classifier's networks are smaller and trained for fewer
-// epochs than the intent classifier's: an entry has a few questions, and
-// longer training only fits them more closely.
+// The entry classifier's networks are trained for fewer epochs than the
+// intent classifier's: an entry has a few questions, and longer training
+// only fits them more closely.
 const (
-	learnHidden    = 128
+	learnHidden    = 256
 	learnMaxEpochs = 20
 )
 
@@ -141,12 +144,14 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	var y []int32
 	idx := map[string]int{}
 	versions := map[string]int64{}
+	var ents []Entry
 	for _, e := range entries {
 		if !e.Enabled {
 			continue
 		}
 		k := len(idx)
 		idx[e.ID] = k
+		ents = append(ents, e)
 		versions[e.ID] = e.Version
 		for _, q := range e.Questions() {
 			if t := l.an.Analyze(q); len(t) > 0 {
@@ -167,15 +172,20 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	if err != nil {
 		return fmt.Errorf("kb: training the learner: %w", err)
 	}
-	l.cur.Store(&learned{ens: ens, idx: idx, versions: versions, gen: gen})
+	l.cur.Store(&learned{ens: ens, idx: idx, ents: ents, versions: versions, gen: gen})
 	return nil
 }
 
 type learnScratch struct {
-	toks []text.Token
-	s    *learn.Scratch
-	p    []float32
+	toks      []text.Token
+	s         *learn.Scratch
+	p         []float32
+	seen, top []int32
 }
+
+// proposals is how many entries beyond the lexical candidates the
+// Learner adds to a search's hits: its most probable ones.
+const proposals = 10
 
 // Rerank blends the learned probability p of each candidate's entry with
 // its lexical confidence c: Confidence becomes Weight·p + (1−Weight)·c and
@@ -183,7 +193,7 @@ type learnScratch struct {
 // that weight: (1−Weight)/3.
 func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, error) {
 	m := l.cur.Load()
-	if m == nil || m.ens == nil || len(hits) == 0 {
+	if m == nil || m.ens == nil {
 		return hits, nil
 	}
 	sc, _ := l.pool.Get().(*learnScratch)
@@ -196,18 +206,46 @@ func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, 
 		return hits, nil
 	}
 	p := m.ens.Probs(sc.toks, sc.s, sc.p)
+	lw := (1 - l.weight) * rankLexical
+	seen := sc.seen[:0]
 	for i := range hits {
 		h := &hits[i]
 		// Entries added or edited since training are judged lexically
 		// until the next training: the model knows nothing of them.
 		if k, ok := m.idx[h.Entry.ID]; ok && m.versions[h.Entry.ID] == h.Entry.Version {
-			lex, lw := h.Confidence, (1-l.weight)*rankLexical
+			lex := h.Confidence
 			h.Confidence = l.weight*float64(p[k]) + (1-l.weight)*lex
 			h.Score = (1-lw)*float64(p[k]) + lw*lex
+			seen = append(seen, int32(k))
 		} else {
 			h.Score = h.Confidence
 		}
 	}
+	// The entries the model likes best but the lexical search missed
+	// (the query shares no term with their questions) join with a
+	// lexical confidence of 0; the index drops any edited since.
+	slices.Sort(seen)
+	top := sc.top[:0]
+	for k, pk := range p {
+		if _, found := slices.BinarySearch(seen, int32(k)); found {
+			continue
+		}
+		if len(top) < proposals {
+			top = append(top, int32(k))
+		} else if j := slices.IndexFunc(top, func(t int32) bool { return p[t] < pk }); j >= 0 {
+			weakest := j
+			for i, t := range top {
+				if p[t] < p[top[weakest]] {
+					weakest = i
+				}
+			}
+			top[weakest] = int32(k)
+		}
+	}
+	for _, k := range top {
+		hits = append(hits, Hit{Entry: m.ents[k], Score: (1 - lw) * float64(p[k]), Confidence: l.weight * float64(p[k])})
+	}
+	sc.seen, sc.top = seen, top
 	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
 	return hits, nil
 }

@@ -31,7 +31,14 @@ func TestLearnerReranks(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, hits)
 	assert.Equal(t, "refund", hits[0].Entry.ID)
-	assert.Equal(t, len(lexical), len(hits), "reranking keeps the candidate set")
+	got := map[string]bool{}
+	for _, h := range hits {
+		got[h.Entry.ID] = true
+	}
+	for _, h := range lexical {
+		assert.True(t, got[h.Entry.ID], "reranking keeps the lexical candidate %s", h.Entry.ID)
+	}
+	assert.Len(t, hits, 5, "the model proposes the entries the lexical search missed")
 	for i := 1; i < len(hits); i++ {
 		assert.GreaterOrEqual(t, hits[i-1].Score, hits[i].Score)
 	}
@@ -151,18 +158,20 @@ func TestLearnerScoreLeansOnTheModel(t *testing.T) {
 	require.NoError(t, err)
 	hits, err := ix.Search(ctx, q, SearchOptions{K: 50, MinConfidence: -1})
 	require.NoError(t, err)
-	require.Len(t, hits, len(lexHits), "every lexical candidate is rescored")
+	require.Len(t, hits, 5, "the lexical candidates and the model's proposals")
 	c := map[string]float64{}
 	for _, h := range lexHits {
 		c[h.Entry.ID] = h.Confidence
 	}
+	require.Less(t, len(c), 5, "the query misses some entry lexically")
 
 	m := ln.cur.Load()
 	p := m.ens.Probs(ln.an.Analyze(q), m.ens.NewScratch(), make([]float32, m.ens.K))
 	for i, h := range hits {
 		pk := float64(p[m.idx[h.Entry.ID]])
 		// Confidence keeps the 0.7/0.3 blend; Score gives the lexical
-		// confidence a third of that share (0.1).
+		// confidence a third of that share (0.1). A proposed entry has a
+		// lexical confidence of 0.
 		assert.InDelta(t, 0.7*pk+0.3*c[h.Entry.ID], h.Confidence, 1e-6, h.Entry.ID)
 		assert.InDelta(t, 0.9*pk+0.1*c[h.Entry.ID], h.Score, 1e-6, h.Entry.ID)
 		if i > 0 {
@@ -185,4 +194,67 @@ func TestLearnerLeavesSmallBasesLexical(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, got, "with five entries the ranking is the lexical one: %q", q)
 	}
+}
+
+// cooking is a knowledge base where words never seen in an entry's
+// questions must be recognized by what they mean.
+func cooking() []Entry {
+	return []Entry{
+		{ID: "recipe", Question: "红烧肉怎么做", Similar: []string{"鱼香肉丝的做法", "意大利面怎么煮"}, Enabled: true, Version: 1},
+		{ID: "doctor", Question: "感冒了怎么办", Similar: []string{"发烧吃什么药", "咳嗽怎么治"}, Enabled: true, Version: 1},
+		{ID: "weather", Question: "明天会下雨吗", Similar: []string{"今天天气怎么样"}, Enabled: true, Version: 1},
+		{ID: "flight", Question: "帮我订一张去上海的机票", Similar: []string{"查一下航班"}, Enabled: true, Version: 1},
+	}
+}
+
+func TestLearnerProposesWhatTheLexicalSearchMissed(t *testing.T) {
+	ctx := context.Background()
+	ln, err := NewLearner(LearnOptions{Seed: 1, MinEntries: 2})
+	require.NoError(t, err)
+	ix := newTestIndex(t, IndexOptions{Reranker: ln}, cooking()...)
+	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+
+	// "牛排" and "糖醋排骨" share no character with any question; their
+	// concept (food) ties them to the recipe entry, and "肺炎" (a disease)
+	// to the doctor's.
+	lex := newTestIndex(t, IndexOptions{}, cooking()...)
+	for q, want := range map[string]string{"牛排": "recipe", "糖醋排骨": "recipe", "肺炎": "doctor"} {
+		hits, err := lex.Search(ctx, q, SearchOptions{MinConfidence: -1})
+		require.NoError(t, err)
+		require.Empty(t, hits, "%q matches nothing lexically", q)
+		hits, err = ix.Search(ctx, q, SearchOptions{MinConfidence: -1})
+		require.NoError(t, err)
+		require.NotEmpty(t, hits, q)
+		assert.Equal(t, want, hits[0].Entry.ID, q)
+		assert.Equal(t, hits[0].Entry.Question, hits[0].Matched, "a proposal reports the standard question")
+	}
+
+	// Proposals are checked against the index: a deleted entry, an edited
+	// one (the model knows an older version) and one of another category
+	// are not proposed.
+	ix.Delete("doctor")
+	for _, h := range mustSearch(t, ix, "肺炎", SearchOptions{MinConfidence: -1}) {
+		assert.NotEqual(t, "doctor", h.Entry.ID, "a deleted entry is not proposed")
+	}
+	edited := cooking()[0]
+	edited.Version, edited.Answer.Text = 2, "新的答案"
+	ix.Put(edited)
+	for _, h := range mustSearch(t, ix, "牛排", SearchOptions{MinConfidence: -1}) {
+		assert.NotEqual(t, "recipe", h.Entry.ID, "an entry edited since training is not proposed")
+	}
+	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	hits := mustSearch(t, ix, "牛排", SearchOptions{MinConfidence: -1})
+	require.NotEmpty(t, hits)
+	assert.Equal(t, "recipe", hits[0].Entry.ID)
+	assert.Equal(t, "新的答案", hits[0].Entry.Answer.Text, "hits carry the index's copy of the entry")
+	for _, h := range mustSearch(t, ix, "牛排", SearchOptions{Category: "其他", MinConfidence: -1}) {
+		t.Errorf("category filter let %s through", h.Entry.ID)
+	}
+}
+
+func mustSearch(t *testing.T, ix *Index, q string, o SearchOptions) []Hit {
+	t.Helper()
+	hits, err := ix.Search(context.Background(), q, o)
+	require.NoError(t, err)
+	return hits
 }

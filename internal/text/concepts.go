@@ -1,0 +1,124 @@
+package text
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// conceptsGz maps Chinese words to WordNet concepts: the lexicographer
+// class and hypernyms of each word's English glosses (排骨 "spare ribs" →
+// noun.food, cutlet, …; 糖尿病 "diabetes" → noun.state, disease, …). It is
+// derived from CC-CEDICT and WordNet 3.0 by internal/genconcepts; its
+// header gives their licences.
+//
+//go:embed concepts.txt.gz
+var conceptsGz []byte
+
+// maxConceptWord is the longest word of the table, in characters.
+const maxConceptWord = 4
+
+// conceptTable is the loaded table. A word's concepts are
+// ids[at>>8 : at>>8+at&0xff], indices into hashes.
+type conceptTable struct {
+	words  map[string]uint32
+	ids    []uint32
+	hashes []uint64
+}
+
+var concepts = sync.OnceValues(func() (*conceptTable, error) { return parseConcepts(conceptsGz) })
+
+// parseConcepts reads a gzip-compressed table of lines "word<TAB>concept
+// concept …"; lines starting with '#' are comments.
+func parseConcepts(gz []byte) (*conceptTable, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, fmt.Errorf("text: concept table: %w", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("text: concept table: %w", err)
+	}
+	t := &conceptTable{words: make(map[string]uint32, 90000)}
+	index := map[string]uint32{}
+	// Keys are cut from one string holding every word, so that the
+	// decompressed text is not kept alive.
+	var arena strings.Builder
+	type span struct{ off, n int }
+	var spans []span
+	var ats []uint32
+	for n, line := range bytes.Split(raw, []byte("\n")) {
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		w, cs, ok := bytes.Cut(line, []byte("\t"))
+		if !ok || len(w) == 0 || !utf8.Valid(w) {
+			return nil, fmt.Errorf("text: concept table line %d: want word<TAB>concepts", n+1)
+		}
+		start := len(t.ids)
+		for _, c := range bytes.Fields(cs) {
+			id, ok := index[string(c)]
+			if !ok {
+				id = uint32(len(t.hashes))
+				index[string(c)] = id
+				t.hashes = append(t.hashes, hashBytes(nsConcept, c))
+			}
+			t.ids = append(t.ids, id)
+		}
+		if k := len(t.ids) - start; k == 0 || k > 0xff {
+			return nil, fmt.Errorf("text: concept table line %d: %d concepts", n+1, k)
+		}
+		spans = append(spans, span{arena.Len(), len(w)})
+		ats = append(ats, uint32(start)<<8|uint32(len(t.ids)-start))
+		arena.Write(w)
+	}
+	all := arena.String()
+	for i, s := range spans {
+		t.words[all[s.off:s.off+s.n]] = ats[i]
+	}
+	return t, nil
+}
+
+// appendConcepts appends the concepts of every word of the table found in
+// the text of a run of adjacent Han tokens, wherever it starts: the
+// segmenter may have cut 糖醋排骨 as one word that the table only knows
+// as 糖醋 and 排骨.
+func appendConcepts(dst []Feature, run []Token) []Feature {
+	t, err := concepts()
+	if err != nil {
+		panic(err) // the embedded table is part of the build
+	}
+	var bb [512]byte
+	var ob [129]int
+	buf, offs := bb[:0], ob[:0]
+	for i := range run {
+		for j := 0; j < len(run[i].Text); {
+			_, size := utf8.DecodeRuneInString(run[i].Text[j:])
+			if len(buf)+size > len(bb) || len(offs) == len(ob)-1 {
+				break
+			}
+			offs = append(offs, len(buf))
+			buf = append(buf, run[i].Text[j:j+size]...)
+			j += size
+		}
+	}
+	n := len(offs)
+	offs = append(offs, len(buf))
+	for i := range n {
+		for k := 1; k <= maxConceptWord && i+k <= n; k++ {
+			at, ok := t.words[string(buf[offs[i]:offs[i+k]])]
+			if !ok {
+				continue
+			}
+			for _, id := range t.ids[at>>8 : at>>8+at&0xff] {
+				dst = append(dst, Feature{Hash: t.hashes[id], Count: 1})
+			}
+		}
+	}
+	return dst
+}
