@@ -112,7 +112,12 @@ type Index struct {
 
 	// Guarded by mu; written only with wmu held too, so a writer may read
 	// them holding wmu alone.
-	docs  map[string]int32 // indexed entry ID → entry slot
+	docs map[string]int32 // indexed entry ID → entry slot
+	fwd  []fterm          // the questions' terms (see qdoc)
+	ids  uint32           // term IDs handed out
+	// noFwd is set once the index holds more distinct terms than term IDs
+	// can number; searches then look terms up in the posting lists.
+	noFwd bool
 	vers  map[string]int64 // highest version seen per ID, deleted or not
 	ents  []ent
 	qs    []qdoc
@@ -138,10 +143,26 @@ type qdoc struct {
 	ent  int32
 	lens [nKinds]uint16
 	live bool
+	// fwd[off:off+nfwd] are the question's terms, as fterms sorted by
+	// term ID: the forward index that scores a few candidates for terms
+	// with long posting lists without searching those lists.
+	off  uint32
+	nfwd uint16
 }
 
+// An fterm packs a term ID (the high 24 bits) and the term's frequency in
+// a question, capped at 255.
+type fterm uint32
+
+// maxTermID is the largest term ID an fterm holds (a variable for
+// tests).
+var maxTermID = 1<<24 - 1
+
+func packTerm(id uint32, tf uint16) fterm { return fterm(id<<8 | uint32(min(tf, 255))) }
+
 type plist struct {
-	dfQ, dfE int32 // live questions and entries holding the term
+	id       uint32 // see fterm
+	dfQ, dfE int32  // live questions and entries holding the term
 	p        []posting
 }
 
@@ -360,7 +381,19 @@ func (ix *Index) add(e Entry, qs []analysis) {
 	en := ent{e: e, q0: q0, nq: int32(len(qs)), live: true}
 	for i, a := range qs {
 		qid := q0 + int32(i)
-		d := qdoc{ent: slot, live: true}
+		if !ix.noFwd && int(ix.ids)+len(a.terms) > maxTermID {
+			fresh := 0
+			for _, t := range a.terms {
+				if ix.post[t.term] == nil {
+					fresh++
+				}
+			}
+			if int(ix.ids)+fresh > maxTermID {
+				ix.renumber()
+				ix.noFwd = int(ix.ids)+fresh > maxTermID
+			}
+		}
+		d := qdoc{ent: slot, live: true, off: uint32(len(ix.fwd))}
 		for k := range nKinds {
 			d.lens[k] = a.lens[k]
 			en.lens[k] += uint32(a.lens[k])
@@ -370,14 +403,23 @@ func (ix *Index) add(e Entry, qs []analysis) {
 		for _, t := range a.terms {
 			pl := ix.post[t.term]
 			if pl == nil {
-				pl = &plist{}
+				pl = &plist{id: ix.ids}
+				ix.ids++
 				ix.post[t.term] = pl
+			}
+			if !ix.noFwd {
+				ix.fwd = append(ix.fwd, packTerm(pl.id, t.tf))
 			}
 			if n := len(pl.p); n == 0 || ix.qs[pl.p[n-1].q].ent != slot {
 				pl.dfE++
 			}
 			pl.dfQ++
 			pl.p = append(pl.p, posting{q: qid, tf: t.tf})
+		}
+		if !ix.noFwd {
+			d := &ix.qs[qid]
+			d.nfwd = uint16(uint32(len(ix.fwd)) - d.off)
+			slices.Sort(ix.fwd[d.off:])
 		}
 	}
 	for k := range nKinds {
@@ -456,6 +498,49 @@ func (ix *Index) compact() {
 		pl.p = p
 	}
 	ix.ents, ix.qs, ix.deadQ = ents, qs, 0
+	ix.renumber()
+}
+
+// renumber forgets the terms no live question holds, gives the others
+// dense IDs and rebuilds the forward index of the live questions with
+// them. Compaction calls it, and add when the
+// IDs run out.
+func (ix *Index) renumber() {
+	if ix.noFwd {
+		return
+	}
+	newID := make([]uint32, ix.ids)
+	ix.ids = 0
+	for t, pl := range ix.post {
+		if pl.dfQ == 0 {
+			delete(ix.post, t) // no live question holds it
+			continue
+		}
+		newID[pl.id] = ix.ids
+		pl.id = ix.ids
+		ix.ids++
+	}
+	n := 0
+	for _, d := range ix.qs {
+		if d.live {
+			n += int(d.nfwd)
+		}
+	}
+	fwd := make([]fterm, 0, n)
+	for i := range ix.qs {
+		d := &ix.qs[i]
+		if !d.live {
+			d.off, d.nfwd = uint32(len(fwd)), 0
+			continue
+		}
+		off := uint32(len(fwd))
+		for _, f := range ix.fwd[d.off : d.off+uint32(d.nfwd)] {
+			fwd = append(fwd, packTerm(newID[f>>8], uint16(f&0xff)))
+		}
+		slices.Sort(fwd[off:])
+		d.off = off
+	}
+	ix.fwd = fwd
 }
 
 // scratch holds per-search accumulators, reused through a pool.
@@ -470,6 +555,8 @@ type scratch struct {
 	terms []sterm
 	cs    []int32
 	live  []int32
+	qt    []qid
+	tfE   []float64
 }
 
 type cand struct {
@@ -797,6 +884,78 @@ func (ix *Index) finish(sc *scratch, h []cand, te []int32, terms []sterm, rest, 
 	}
 	slices.Sort(live)
 	sc.live = live
+	if ix.noFwd {
+		ix.lookupTerms(sc, live, terms)
+	} else {
+		ix.forwardTerms(sc, live, terms)
+	}
+	for _, e := range live {
+		en := &ix.ents[e]
+		bestQ, bestS := sc.bq[e], sc.mq[e]
+		for q := en.q0; q < en.q0+en.nq; q++ {
+			if s := sc.sq[q]; s > bestS {
+				bestQ, bestS = q, s
+			}
+			sc.sq[q] = 0
+		}
+		sc.mq[e], sc.bq[e] = bestS, bestQ
+		h = pushTop(h, k, cand{ent: e, score: p.alpha*bestS + (1-p.alpha)*sc.se[e]})
+	}
+	return h
+}
+
+// forwardTerms adds the scores of terms to the candidates in live (in
+// slot order), reading each candidate question's terms from the forward
+// index: a merge of two short sorted lists per question, where looking
+// the candidates up in long posting lists costs a search each.
+func (ix *Index) forwardTerms(sc *scratch, live []int32, terms []sterm) {
+	p := &ix.p
+	qt := sc.qt[:0]
+	for i, t := range terms {
+		qt = append(qt, qid{id: t.pl.id, i: int32(i)})
+	}
+	slices.SortFunc(qt, func(a, b qid) int { return cmp.Compare(a.id, b.id) })
+	sc.qt = qt
+	if cap(sc.tfE) < len(terms) {
+		sc.tfE = make([]float64, len(terms))
+	}
+	tfE := sc.tfE[:len(terms)]
+	for _, e := range live {
+		en := &ix.ents[e]
+		clear(tfE)
+		for q := en.q0; q < en.q0+en.nq; q++ {
+			d := &ix.qs[q]
+			fs := ix.fwd[d.off : d.off+uint32(d.nfwd)]
+			for i, j := 0, 0; i < len(fs) && j < len(qt); {
+				id := uint32(fs[i] >> 8)
+				switch {
+				case id < qt[j].id:
+					i++
+				case id > qt[j].id:
+					j++
+				default:
+					t := &terms[qt[j].i]
+					tf := float64(fs[i] & 0xff)
+					sc.sq[q] += t.wq * tf / (tf + kNorm(t.normQ, p.k1, p.b, float64(d.lens[t.kind]), t.avgQ))
+					tfE[qt[j].i] += tf
+					i++
+					j++
+				}
+			}
+		}
+		for i, tf := range tfE {
+			if tf > 0 {
+				t := &terms[i]
+				sc.se[e] += t.we * tf / (tf + kNorm(t.normE, p.ek1, p.eb, float64(en.lens[t.kind]), t.avgE))
+			}
+		}
+	}
+}
+
+// lookupTerms is forwardTerms for an index without a forward index: it
+// finds the candidates' questions in the terms' posting lists.
+func (ix *Index) lookupTerms(sc *scratch, live []int32, terms []sterm) {
+	p := &ix.p
 	for _, t := range terms {
 		ps := t.pl.p
 		pos := 0
@@ -816,19 +975,12 @@ func (ix *Index) finish(sc *scratch, h []cand, te []int32, terms []sterm, rest, 
 			}
 		}
 	}
-	for _, e := range live {
-		en := &ix.ents[e]
-		bestQ, bestS := sc.bq[e], sc.mq[e]
-		for q := en.q0; q < en.q0+en.nq; q++ {
-			if s := sc.sq[q]; s > bestS {
-				bestQ, bestS = q, s
-			}
-			sc.sq[q] = 0
-		}
-		sc.mq[e], sc.bq[e] = bestS, bestQ
-		h = pushTop(h, k, cand{ent: e, score: p.alpha*bestS + (1-p.alpha)*sc.se[e]})
-	}
-	return h
+}
+
+// qid is a query term's ID and its index among the search's terms.
+type qid struct {
+	id uint32
+	i  int32
 }
 
 // gallop returns the first index i ≥ from with ps[i].q ≥ q, or len(ps).

@@ -330,6 +330,42 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	}
 }
 
+func TestSearchWithoutForwardIndex(t *testing.T) {
+	// Term IDs run out: first the index renumbers the live terms, then,
+	// with more live terms than IDs, it searches the posting lists
+	// instead; either way it scores exactly.
+	defer func(m int) { maxTermID = m }(maxTermID)
+	rng := rand.New(rand.NewPCG(3, 3))
+	es := synthEntries(rng, 300)
+	all := newTestIndex(t, IndexOptions{}, es...)
+	few := newTestIndex(t, IndexOptions{}, es[:5]...)
+	require.Less(t, len(few.post)+20, len(all.post))
+	maxTermID = len(few.post) + 10
+	ix := newTestIndex(t, IndexOptions{})
+	ix.p.commonDF, ix.p.commonFrac, ix.p.depth = 1<<30, 1, 1<<30
+	var queries []string
+	for range 20 {
+		queries = append(queries, synthEntries(rng, 1)[0].Question)
+	}
+	ix.Put(es[:5]...)
+	require.False(t, ix.noFwd)
+	checkAgainstBruteForce(t, ix, queries, 5)
+	// Replacing the entries many times uses up IDs; renumbering the live
+	// terms gives them back.
+	for i := range 50 {
+		e := es[i%5]
+		e.Question += " " + fmt.Sprint(i)
+		ix.Put(e)
+	}
+	require.False(t, ix.noFwd)
+	checkAgainstBruteForce(t, ix, queries, 5)
+	for _, e := range es[5:] {
+		ix.Put(e)
+	}
+	require.True(t, ix.noFwd, "more distinct terms than IDs")
+	checkAgainstBruteForce(t, ix, queries, 5)
+}
+
 func TestSearchWithShortcutsAgrees(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	es := synthEntries(rng, 1500)
