@@ -95,37 +95,27 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 		}
 	}
 
-	var err error
-	if b.Model, b.ModelCached, err = model(ctx, opts.DataDir); err != nil {
-		return nil, err
+	// The intent model trains (or loads) on one core while the knowledge
+	// base opens and learns on the other.
+	type trained struct {
+		m      *intent.Model
+		cached bool
+		err    error
 	}
-
-	// Knowledge base: a bbolt file seeded with the demo entries, or memory.
-	var st kb.Store = kb.NewMemory()
-	if opts.DataDir != "" && !opts.MemoryKnowledge {
-		bs, err := kb.OpenBolt(filepath.Join(opts.DataDir, "kb.db"), nil)
-		if err != nil {
-			return nil, fmt.Errorf("demo: %w", err)
-		}
-		b.closers = append(b.closers, bs.Close)
-		st = bs
+	models := make(chan trained, 1)
+	go func() {
+		m, cached, err := model(ctx, opts.DataDir)
+		models <- trained{m, cached, err}
+	}()
+	kerr := b.openKnowledge(ctx, opts, lg)
+	t := <-models
+	if kerr != nil {
+		return nil, kerr
 	}
-	if err := seed(ctx, st); err != nil {
-		return nil, err
+	if t.err != nil {
+		return nil, t.err
 	}
-	b.Knowledge, err = kb.Open(ctx, st, &kb.Options{
-		Index:  kb.IndexOptions{Words: Words(), Synonyms: Synonyms()},
-		Logger: lg,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	b.closers = append(b.closers, b.Knowledge.Close)
-	// The first answers should already be the learned ones: training on
-	// the demo's entries takes a fraction of a second.
-	if err := b.Knowledge.WaitLearned(ctx); err != nil {
-		return nil, err
-	}
+	b.Model, b.ModelCached = t.m, t.cached
 
 	// Sessions.
 	if opts.DataDir != "" && !opts.MemorySessions {
@@ -180,6 +170,35 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 		channel.Timeout(5*time.Second))
 	ok = true
 	return b, nil
+}
+
+// openKnowledge opens the knowledge base: a bbolt file seeded with the
+// demo entries, or memory; it returns once the learner has trained.
+func (b *Bot) openKnowledge(ctx context.Context, opts BotOptions, lg *slog.Logger) error {
+	var st kb.Store = kb.NewMemory()
+	if opts.DataDir != "" && !opts.MemoryKnowledge {
+		bs, err := kb.OpenBolt(filepath.Join(opts.DataDir, "kb.db"), nil)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		b.closers = append(b.closers, bs.Close)
+		st = bs
+	}
+	if err := seed(ctx, st); err != nil {
+		return err
+	}
+	var err error
+	b.Knowledge, err = kb.Open(ctx, st, &kb.Options{
+		Index:  kb.IndexOptions{Words: Words(), Synonyms: Synonyms()},
+		Logger: lg,
+	})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	b.closers = append(b.closers, b.Knowledge.Close)
+	// The first answers should already be the learned ones: training on
+	// the demo's entries takes a fraction of a second.
+	return b.Knowledge.WaitLearned(ctx)
 }
 
 // openEvents builds the analytics pipeline: Prometheus metrics, and the

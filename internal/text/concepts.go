@@ -1,11 +1,11 @@
 package text
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	_ "embed"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -34,34 +34,40 @@ type conceptTable struct {
 var concepts = sync.OnceValues(func() (*conceptTable, error) { return parseConcepts(conceptsGz) })
 
 // parseConcepts reads a gzip-compressed table of lines "word<TAB>concept
-// concept …"; lines starting with '#' are comments.
+// concept …"; lines starting with '#' are comments. It streams: the
+// decompressed text is never held whole.
 func parseConcepts(gz []byte) (*conceptTable, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		return nil, fmt.Errorf("text: concept table: %w", err)
 	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("text: concept table: %w", err)
-	}
-	t := &conceptTable{words: make(map[string]uint32, 90000)}
-	index := map[string]uint32{}
-	// Keys are cut from one string holding every word, so that the
-	// decompressed text is not kept alive.
+	t := &conceptTable{words: make(map[string]uint32, 90000), ids: make([]uint32, 0, 700000)}
+	index := make(map[string]uint32, 25000)
+	// Keys are cut from one string holding every word.
 	var arena strings.Builder
-	type span struct{ off, n int }
-	var spans []span
-	var ats []uint32
-	for n, line := range bytes.Split(raw, []byte("\n")) {
+	arena.Grow(800000)
+	type span struct {
+		off, n int
+		at     uint32
+	}
+	spans := make([]span, 0, 90000)
+	sc := bufio.NewScanner(zr)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Bytes()
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
 		w, cs, ok := bytes.Cut(line, []byte("\t"))
 		if !ok || len(w) == 0 || !utf8.Valid(w) {
-			return nil, fmt.Errorf("text: concept table line %d: want word<TAB>concepts", n+1)
+			return nil, fmt.Errorf("text: concept table line %d: want word<TAB>concepts", n)
 		}
 		start := len(t.ids)
-		for _, c := range bytes.Fields(cs) {
+		for len(cs) > 0 {
+			var c []byte
+			c, cs, _ = bytes.Cut(cs, []byte(" "))
+			if len(c) == 0 {
+				continue
+			}
 			id, ok := index[string(c)]
 			if !ok {
 				id = uint32(len(t.hashes))
@@ -71,15 +77,17 @@ func parseConcepts(gz []byte) (*conceptTable, error) {
 			t.ids = append(t.ids, id)
 		}
 		if k := len(t.ids) - start; k == 0 || k > 0xff {
-			return nil, fmt.Errorf("text: concept table line %d: %d concepts", n+1, k)
+			return nil, fmt.Errorf("text: concept table line %d: %d concepts", n, k)
 		}
-		spans = append(spans, span{arena.Len(), len(w)})
-		ats = append(ats, uint32(start)<<8|uint32(len(t.ids)-start))
+		spans = append(spans, span{arena.Len(), len(w), uint32(start)<<8 | uint32(len(t.ids)-start)})
 		arena.Write(w)
 	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("text: concept table: %w", err)
+	}
 	all := arena.String()
-	for i, s := range spans {
-		t.words[all[s.off:s.off+s.n]] = ats[i]
+	for _, s := range spans {
+		t.words[all[s.off:s.off+s.n]] = s.at
 	}
 	return t, nil
 }
