@@ -26,8 +26,10 @@
 // top hits with a Confidence from 0 to 1 and drops those under a
 // threshold, so a question the knowledge base does not cover gets no
 // answer rather than a wrong one; [Index.Calibrate] tunes the threshold on
-// real questions. A [Reranker] may rescore the lexical candidates, for
-// example with a model trained on the entries' questions.
+// real questions. A [Reranker] may rescore the lexical candidates and
+// propose other entries, for example with a model trained on the
+// entries' questions ([Learner]); the index keeps only proposals it holds
+// in the same version.
 //
 // The index is updated one entry at a time, and searches run concurrently
 // with updates without ever seeing half of one.

@@ -31,11 +31,13 @@ type IndexOptions struct {
 // model trained on the entries' questions (see [Index.Entries] and
 // [Index.Generation] to train it and to notice when it is stale). It
 // receives at most [IndexOptions.Candidates] hits, best lexical match
-// first, and returns hits in its own order with its own Score and
-// Confidence: a subset of the candidates, or other entries it found
-// itself. The search then keeps the first K hits that pass
-// MinConfidence. It must not modify the entries in the hits. It must be
-// safe for concurrent use.
+// first (none when nothing matched lexically), and returns hits in its
+// own order with its own Score and Confidence: a subset of the
+// candidates, or other entries it found itself. The search drops hits
+// whose entry the index does not hold in the same version (or in the
+// searched category) and gives the others the index's copy of the entry,
+// then keeps the first K that pass MinConfidence. It must not modify the
+// entries in the hits. It must be safe for concurrent use.
 type Reranker interface {
 	Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, error)
 }

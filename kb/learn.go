@@ -40,13 +40,17 @@ type LearnOptions struct {
 // trains a classifier whose classes are the entries and whose training
 // examples are each entry's standard and similar questions (the way a
 // response selector learns), and blends its probability for each lexical
-// candidate with the lexical confidence. A query worded unlike any of an
-// entry's questions, but like the way its questions differ from the other
-// entries', still finds it.
+// candidate with the lexical confidence. It also proposes the entries it
+// finds most probable that the lexical search missed, with a lexical
+// confidence of 0. Its features include the meanings of Chinese words
+// (WordNet concepts), so a query worded unlike any of an entry's
+// questions ("牛排怎么煎" for an entry that knows "红烧肉怎么做") still
+// finds it.
 //
 // Train builds a new model and swaps it in atomically; searches use the
 // last trained model; entries added or edited since it was trained keep
-// their lexical confidence. A Learner is safe for concurrent use.
+// their lexical confidence and are not proposed. A Learner is safe for
+// concurrent use.
 type Learner struct {
 	an     *text.Analyzer
 	weight float64
