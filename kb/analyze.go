@@ -62,7 +62,11 @@ func lowWord(w string) bool {
 // analyze turns s into terms. With query set, function words get a lower
 // weight; indexed text keeps every term at weight 1.
 func analyze(an *text.Analyzer, s string, query bool, p *params) analysis {
-	toks := an.Analyze(s)
+	return analyzeTokens(an.Analyze(s), query, p)
+}
+
+// analyzeTokens is analyze for text already split into tokens.
+func analyzeTokens(toks []text.Token, query bool, p *params) analysis {
 	var out analysis
 	idx := make(map[string]int, len(toks)*3)
 	add := func(kind uint8, t string, w float32) {

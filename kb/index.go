@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -107,6 +108,7 @@ type Index struct {
 	an     *text.Analyzer
 	p      params
 	rerank Reranker
+	shared tokenReranker // rerank, when it analyzes text as the index does
 	cands  int
 
 	wmu sync.Mutex // serializes writers; held while analyzing outside mu
@@ -220,7 +222,20 @@ func NewIndex(opts IndexOptions) (*Index, error) {
 		vers:   make(map[string]int64),
 		post:   make(map[string]*plist),
 	}
+	// A reranker that analyzes text as the index does gets the index's
+	// tokens of the query instead of analyzing it again.
+	if tr, ok := opts.Reranker.(tokenReranker); ok && reflect.DeepEqual(tr.analyzer().Config(), an.Config()) {
+		ix.shared = tr
+	}
 	return ix, nil
+}
+
+// tokenReranker is a Reranker that can take the query's tokens from the
+// index (see Learner).
+type tokenReranker interface {
+	Reranker
+	analyzer() *text.Analyzer
+	rerankTokens(ctx context.Context, toks []text.Token, hits []Hit) ([]Hit, error)
 }
 
 // Len returns the number of searchable entries: the enabled ones.
@@ -585,7 +600,8 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 	if minConf == 0 {
 		minConf = DefaultMinConfidence
 	}
-	qa := analyze(ix.an, query, true, &ix.p)
+	toks := ix.an.Analyze(query)
+	qa := analyzeTokens(toks, true, &ix.p)
 	if len(qa.terms) == 0 {
 		return nil, nil
 	}
@@ -596,7 +612,12 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 	hits := ix.search(&qa, opts.Category, want)
 	if ix.rerank != nil {
 		var err error
-		if hits, err = ix.rerank.Rerank(ctx, query, hits); err != nil {
+		if ix.shared != nil {
+			hits, err = ix.shared.rerankTokens(ctx, toks, hits)
+		} else {
+			hits, err = ix.rerank.Rerank(ctx, query, hits)
+		}
+		if err != nil {
 			return nil, err
 		}
 		hits = ix.current(hits, opts.Category)

@@ -200,16 +200,39 @@ func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, 
 	if m == nil || m.ens == nil {
 		return hits, nil
 	}
+	sc := l.scratch(m)
+	defer l.pool.Put(sc)
+	sc.toks = l.an.AppendTokens(sc.toks[:0], query)
+	return l.rerank(m, sc, sc.toks, hits), nil
+}
+
+func (l *Learner) analyzer() *text.Analyzer { return l.an }
+
+// rerankTokens is Rerank for a query already analyzed by an analyzer of
+// the Learner's configuration.
+func (l *Learner) rerankTokens(ctx context.Context, toks []text.Token, hits []Hit) ([]Hit, error) {
+	m := l.cur.Load()
+	if m == nil || m.ens == nil {
+		return hits, nil
+	}
+	sc := l.scratch(m)
+	defer l.pool.Put(sc)
+	return l.rerank(m, sc, toks, hits), nil
+}
+
+func (l *Learner) scratch(m *learned) *learnScratch {
 	sc, _ := l.pool.Get().(*learnScratch)
 	if sc == nil || len(sc.p) != m.ens.K {
 		sc = &learnScratch{s: m.ens.NewScratch(), p: make([]float32, m.ens.K)}
 	}
-	defer l.pool.Put(sc)
-	sc.toks = l.an.AppendTokens(sc.toks[:0], query)
-	if len(sc.toks) == 0 {
-		return hits, nil
+	return sc
+}
+
+func (l *Learner) rerank(m *learned, sc *learnScratch, toks []text.Token, hits []Hit) []Hit {
+	if len(toks) == 0 {
+		return hits
 	}
-	p := m.ens.Probs(sc.toks, sc.s, sc.p)
+	p := m.ens.Probs(toks, sc.s, sc.p)
 	lw := (1 - l.weight) * rankLexical
 	seen := sc.seen[:0]
 	for i := range hits {
@@ -251,5 +274,5 @@ func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, 
 	}
 	sc.seen, sc.top = seen, top
 	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
-	return hits, nil
+	return hits
 }

@@ -258,3 +258,24 @@ func mustSearch(t *testing.T, ix *Index, q string, o SearchOptions) []Hit {
 	require.NoError(t, err)
 	return hits
 }
+
+func TestLearnerSharesTheIndexAnalysis(t *testing.T) {
+	ctx := context.Background()
+	ln, err := NewLearner(LearnOptions{Seed: 1, MinEntries: 2})
+	require.NoError(t, err)
+	shared := newTestIndex(t, IndexOptions{Reranker: ln}, cooking()...)
+	require.NotNil(t, shared.shared, "same analyzer configuration: the index's tokens are reused")
+	require.NoError(t, ln.Train(ctx, shared.Entries(), shared.Generation()))
+	// The same learner behind a RerankerFunc analyzes the query itself.
+	own := newTestIndex(t, IndexOptions{Reranker: RerankerFunc(ln.Rerank)}, cooking()...)
+	require.Nil(t, own.shared)
+	for _, q := range []string{"牛排怎么煎", "明天下雨吗", "肺炎", "订机票", "hello"} {
+		a := mustSearch(t, shared, q, SearchOptions{MinConfidence: -1})
+		b := mustSearch(t, own, q, SearchOptions{MinConfidence: -1})
+		assert.Equal(t, b, a, q)
+	}
+	// A learner with other operator words analyzes for itself.
+	other, err := NewLearner(LearnOptions{Words: []string{"牛排"}})
+	require.NoError(t, err)
+	assert.Nil(t, newTestIndex(t, IndexOptions{Reranker: other}).shared)
+}
