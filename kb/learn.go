@@ -259,13 +259,15 @@ func (l *Learner) rerank(m *learned, sc *learnScratch, toks []text.Token, hits [
 		}
 		if len(top) < proposals {
 			top = append(top, int32(k))
-		} else if j := slices.IndexFunc(top, func(t int32) bool { return p[t] < pk }); j >= 0 {
-			weakest := j
-			for i, t := range top {
-				if p[t] < p[top[weakest]] {
-					weakest = i
-				}
+			continue
+		}
+		weakest := 0
+		for i, t := range top {
+			if p[t] < p[top[weakest]] {
+				weakest = i
 			}
+		}
+		if pk > p[top[weakest]] {
 			top[weakest] = int32(k)
 		}
 	}
