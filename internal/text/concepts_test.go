@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -102,4 +103,36 @@ func TestConceptsDoNotAllocate(t *testing.T) {
 		buf = DefaultFeatures.AppendFeatures(buf[:0], toks)
 	})
 	assert.Zero(t, allocs)
+}
+
+// FuzzParseConcepts feeds the table parser arbitrary text (compressed, so
+// that the line parser sees it) and arbitrary bytes: it returns a table or
+// an error, never panics, and a table it returns answers lookups.
+func FuzzParseConcepts(f *testing.F) {
+	f.Add([]byte("# header\n排骨\tnoun.food cut\n面条\tnoun.food pasta\n"), false)
+	f.Add([]byte("排骨\t\n"), false)
+	f.Add([]byte{0x1f, 0x8b, 0x08}, true)
+	f.Fuzz(func(t *testing.T, data []byte, raw bool) {
+		in := data
+		if !raw {
+			var b bytes.Buffer
+			w := gzip.NewWriter(&b)
+			w.Write(data)
+			w.Close()
+			in = b.Bytes()
+		}
+		tab, err := parseConcepts(in)
+		if err != nil {
+			return
+		}
+		for w, at := range tab.words {
+			ids := tab.ids[at>>8 : at>>8+at&0xff]
+			if len(ids) == 0 || !utf8.ValidString(w) {
+				t.Fatalf("word %q: %d concepts", w, len(ids))
+			}
+			for _, id := range ids {
+				_ = tab.hashes[id]
+			}
+		}
+	})
 }
