@@ -88,7 +88,25 @@ func TrainEnsemble(ctx context.Context, toks [][]text.Token, y []int32, k int, c
 		mu       sync.Mutex
 		epochsIn = make([]int, len(cfg.Views))
 	)
+	// Views with the same features share one vocabulary and one set of
+	// vectors: they differ only in their networks' seeds.
+	type data struct {
+		voc *Vocab
+		X   []Vector
+	}
+	shared := make([]*data, len(cfg.Views))
 	for vi, fc := range cfg.Views {
+		for j := range vi {
+			if cfg.Views[j] == fc {
+				shared[vi] = shared[j]
+				break
+			}
+		}
+		if shared[vi] != nil {
+			continue
+		}
+		d := &data{}
+		shared[vi] = d
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -102,11 +120,24 @@ func TrainEnsemble(ctx context.Context, toks [][]text.Token, y []int32, k int, c
 			if maxCols == 0 {
 				maxCols = DefaultMaxColumns
 			}
-			voc := BuildVocab(docs, 1, max(maxCols, 0))
-			X := make([]Vector, len(docs))
-			for i, d := range docs {
-				X[i] = voc.Vectorize(Vector{}, d)
+			d.voc = BuildVocab(docs, 1, max(maxCols, 0))
+			d.X = make([]Vector, len(docs))
+			for i, doc := range docs {
+				d.X[i] = d.voc.Vectorize(Vector{}, doc)
 			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for vi, fc := range cfg.Views {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			d := shared[vi]
 			nc := net
 			nc.Seed = net.Seed*1000003 + uint64(vi)
 			nc.Progress = nil
@@ -122,12 +153,12 @@ func TrainEnsemble(ctx context.Context, toks [][]text.Token, y []int32, k int, c
 					cfg.Progress(sum, net.Epochs*len(cfg.Views))
 				}
 			}
-			m, err := TrainMLP(ctx, X, y, k, voc.Size(), nc)
+			m, err := TrainMLP(ctx, d.X, y, k, d.voc.Size(), nc)
 			if err != nil {
 				errs[vi] = err
 				return
 			}
-			e.Views[vi] = &View{Features: fc, Vocab: voc, Net: m}
+			e.Views[vi] = &View{Features: fc, Vocab: d.voc, Net: m}
 		}()
 	}
 	wg.Wait()
@@ -141,7 +172,7 @@ func TrainEnsemble(ctx context.Context, toks [][]text.Token, y []int32, k int, c
 // do not share it between goroutines.
 type Scratch struct {
 	feats []text.Feature
-	vec   Vector
+	vecs  []Vector // per view; views with the same features and vocabulary share the first's
 	h, p  []float32
 }
 
@@ -151,7 +182,7 @@ func (e *Ensemble) NewScratch() *Scratch {
 	for _, v := range e.Views {
 		h = max(h, v.Net.H)
 	}
-	return &Scratch{h: make([]float32, h), p: make([]float32, e.K)}
+	return &Scratch{vecs: make([]Vector, len(e.Views)), h: make([]float32, h), p: make([]float32, e.K)}
 }
 
 // Probs writes the averaged class probabilities of toks into out (len K)
@@ -160,10 +191,22 @@ func (e *Ensemble) Probs(toks []text.Token, s *Scratch, out []float32) []float32
 	out = out[:e.K]
 	clear(out)
 	w := 1 / float32(len(e.Views))
-	for _, v := range e.Views {
-		s.feats = v.Features.AppendFeatures(s.feats[:0], toks)
-		s.vec = v.Vocab.Vectorize(s.vec, s.feats)
-		p := v.Net.Probs(s.vec, s.h, s.p)
+	if len(s.vecs) < len(e.Views) {
+		s.vecs = make([]Vector, len(e.Views))
+	}
+	for i, v := range e.Views {
+		vi := i
+		for j := range i {
+			if e.Views[j].Features == v.Features && e.Views[j].Vocab == v.Vocab {
+				vi = j
+				break
+			}
+		}
+		if vi == i {
+			s.feats = v.Features.AppendFeatures(s.feats[:0], toks)
+			s.vecs[i] = v.Vocab.Vectorize(s.vecs[i], s.feats)
+		}
+		p := v.Net.Probs(s.vecs[vi], s.h, s.p)
 		for k, x := range p {
 			out[k] += w * x
 		}

@@ -135,3 +135,45 @@ func TestKernelsMatchGeneric(t *testing.T) {
 		assert.InDelta(t, dotGeneric(y, x), dot(y, x), 1e-3, "dot n=%d", n)
 	}
 }
+
+func TestEnsembleSharesEqualViews(t *testing.T) {
+	an, err := text.New(text.Config{})
+	require.NoError(t, err)
+	texts := map[int32][]string{
+		0: {"怎么申请退款", "我要退钱", "退款多久到账"},
+		1: {"快递到哪了", "物流太慢了", "什么时候发货"},
+		2: {"how do I reset my password", "forgot password", "can't log in"},
+	}
+	var toks [][]text.Token
+	var y []int32
+	for k := range int32(3) {
+		for _, s := range texts[k] {
+			toks = append(toks, an.Analyze(s))
+			y = append(y, k)
+		}
+	}
+	words := text.FeatureConfig{Words: true, HanMin: 1, HanMax: 1}
+	chars := text.FeatureConfig{CharMin: 2, CharMax: 4, HanMin: 1, HanMax: 2, Concepts: true}
+	e, err := TrainEnsemble(context.Background(), toks, y, 3, EnsembleConfig{
+		Views: []text.FeatureConfig{words, chars, words},
+		Net:   MLPConfig{Hidden: 16, Epochs: 5, Seed: 1},
+	})
+	require.NoError(t, err)
+	require.Len(t, e.Views, 3)
+	assert.Same(t, e.Views[0].Vocab, e.Views[2].Vocab, "equal views share one vocabulary")
+	assert.NotSame(t, e.Views[0].Vocab, e.Views[1].Vocab)
+	assert.NotEqual(t, e.Views[0].Net.E, e.Views[2].Net.E, "but not their networks")
+
+	// Probs reuses the shared view's vector; the result is the average of
+	// each view's own probabilities.
+	q := an.Analyze("退款什么时候到")
+	got := e.Probs(q, e.NewScratch(), make([]float32, 3))
+	want := make([]float32, 3)
+	for _, v := range e.Views {
+		vec := v.Vocab.Vectorize(Vector{}, v.Features.AppendFeatures(nil, q))
+		for k, p := range v.Net.Probs(vec, make([]float32, v.Net.H), make([]float32, 3)) {
+			want[k] += p / 3
+		}
+	}
+	assert.InDeltaSlice(t, want, got, 1e-6)
+}
