@@ -66,12 +66,10 @@ type learned struct {
 	ens *learn.Ensemble
 	idx map[string]int
 	// ents are the entries trained on, by class: the Learner proposes
-	// those the lexical search missed.
+	// those the lexical search missed, and a hit of another version than
+	// its entry's here (edited since) keeps its lexical confidence.
 	ents []Entry
-	// versions are the versions of the entries trained on: a hit of
-	// another version (edited since) keeps its lexical confidence.
-	versions map[string]int64
-	gen      uint64
+	gen  uint64
 }
 
 // learnViews are the feature views of the entry classifier: the intent
@@ -147,7 +145,6 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	var toks [][]text.Token
 	var y []int32
 	idx := map[string]int{}
-	versions := map[string]int64{}
 	var ents []Entry
 	for _, e := range entries {
 		if !e.Enabled {
@@ -156,7 +153,6 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 		k := len(idx)
 		idx[e.ID] = k
 		ents = append(ents, e)
-		versions[e.ID] = e.Version
 		for _, q := range e.Questions() {
 			if t := l.an.Analyze(q); len(t) > 0 {
 				toks = append(toks, t)
@@ -176,12 +172,11 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	if err != nil {
 		return fmt.Errorf("kb: training the learner: %w", err)
 	}
-	l.cur.Store(&learned{ens: ens, idx: idx, ents: ents, versions: versions, gen: gen})
+	l.cur.Store(&learned{ens: ens, idx: idx, ents: ents, gen: gen})
 	return nil
 }
 
 type learnScratch struct {
-	toks      []text.Token
 	s         *learn.Scratch
 	p         []float32
 	seen, top []int32
@@ -196,14 +191,10 @@ const proposals = 10
 // Score, which orders the hits, leans further on p, with c at a third of
 // that weight: (1−Weight)/3.
 func (l *Learner) Rerank(ctx context.Context, query string, hits []Hit) ([]Hit, error) {
-	m := l.cur.Load()
-	if m == nil || m.ens == nil {
-		return hits, nil
+	if m := l.cur.Load(); m == nil || m.ens == nil {
+		return hits, nil // no model: no need to analyze the query
 	}
-	sc := l.scratch(m)
-	defer l.pool.Put(sc)
-	sc.toks = l.an.AppendTokens(sc.toks[:0], query)
-	return l.rerank(m, sc, sc.toks, hits), nil
+	return l.rerankTokens(ctx, l.an.Analyze(query), hits)
 }
 
 func (l *Learner) analyzer() *text.Analyzer { return l.an }
@@ -212,26 +203,14 @@ func (l *Learner) analyzer() *text.Analyzer { return l.an }
 // the Learner's configuration.
 func (l *Learner) rerankTokens(ctx context.Context, toks []text.Token, hits []Hit) ([]Hit, error) {
 	m := l.cur.Load()
-	if m == nil || m.ens == nil {
+	if m == nil || m.ens == nil || len(toks) == 0 {
 		return hits, nil
 	}
-	sc := l.scratch(m)
-	defer l.pool.Put(sc)
-	return l.rerank(m, sc, toks, hits), nil
-}
-
-func (l *Learner) scratch(m *learned) *learnScratch {
 	sc, _ := l.pool.Get().(*learnScratch)
 	if sc == nil || len(sc.p) != m.ens.K {
 		sc = &learnScratch{s: m.ens.NewScratch(), p: make([]float32, m.ens.K)}
 	}
-	return sc
-}
-
-func (l *Learner) rerank(m *learned, sc *learnScratch, toks []text.Token, hits []Hit) []Hit {
-	if len(toks) == 0 {
-		return hits
-	}
+	defer l.pool.Put(sc)
 	p := m.ens.Probs(toks, sc.s, sc.p)
 	lw := (1 - l.weight) * rankLexical
 	seen := sc.seen[:0]
@@ -239,7 +218,7 @@ func (l *Learner) rerank(m *learned, sc *learnScratch, toks []text.Token, hits [
 		h := &hits[i]
 		// Entries added or edited since training are judged lexically
 		// until the next training: the model knows nothing of them.
-		if k, ok := m.idx[h.Entry.ID]; ok && m.versions[h.Entry.ID] == h.Entry.Version {
+		if k, ok := m.idx[h.Entry.ID]; ok && m.ents[k].Version == h.Entry.Version {
 			lex := h.Confidence
 			h.Confidence = l.weight*float64(p[k]) + (1-l.weight)*lex
 			h.Score = (1-lw)*float64(p[k]) + lw*lex
@@ -276,5 +255,5 @@ func (l *Learner) rerank(m *learned, sc *learnScratch, toks []text.Token, hits [
 	}
 	sc.seen, sc.top = seen, top
 	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
-	return hits
+	return hits, nil
 }

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -280,21 +281,20 @@ func loadWordNet(dir string) (*wordnet, error) {
 		data := map[int64]*synset{}
 		if err := eachLine(filepath.Join(dir, "data."+p.name), func(f []string) error {
 			// offset lex_filenum ss_type w_cnt word lex_id … p_cnt ptrs… | gloss
-			malformed := fmt.Errorf("malformed synset")
 			if len(f) < 6 {
-				return malformed
+				return errMalformed
 			}
 			off, err1 := strconv.ParseInt(f[0], 10, 64)
 			lex, err2 := strconv.Atoi(f[1])
 			wc, err3 := strconv.ParseInt(f[3], 16, 32)
 			i := 4 + 2*int(wc)
 			if err1 != nil || err2 != nil || err3 != nil || lex < 0 || lex >= len(lexnames) || wc < 1 || i >= len(f) {
-				return malformed
+				return errMalformed
 			}
 			s := &synset{lex: lex, name: strings.ToLower(f[4])}
 			pc, err := strconv.Atoi(f[i])
 			if err != nil || pc < 0 || i+1+4*pc > len(f) {
-				return malformed
+				return errMalformed
 			}
 			i++
 			for range pc {
@@ -321,6 +321,8 @@ func loadWordNet(dir string) (*wordnet, error) {
 	}
 	return wn, nil
 }
+
+var errMalformed = errors.New("malformed synset")
 
 func eachLine(path string, fn func([]string) error) error {
 	f, err := os.Open(path)
