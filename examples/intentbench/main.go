@@ -3,7 +3,7 @@
 // accuracy report operators hand to their customers.
 //
 //	go run ./examples/intentbench -train TRAIN.tsv -test TEST.tsv [-val VAL.tsv] \
-//	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-save model.bin]
+//	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-shots K] [-save model.bin]
 //
 // Files are UTF-8 lines "label<TAB>text". Validation examples (-val) only
 // tune the out-of-scope threshold; they are never trained on. With
@@ -13,6 +13,14 @@
 // only when predicted as its own label, and oos_recall is the share of
 // X-labelled test examples predicted out of scope. Without -oos-label,
 // accuracy is plain top-1 accuracy.
+//
+// With -shots K, training uses K examples of each intent (all of an intent
+// that has fewer), as an operator with a handful of examples per intent
+// would: for each intent, its training examples are shuffled by a PCG
+// generator seeded with the -seed value and the FNV-1a hash of the intent's
+// name, and the first K are kept, in file order. The same -seed also seeds
+// training, so one (K, seed) pair is one reproducible run. Out-of-scope
+// training examples (-oos-label) are sampled the same way, as one intent.
 //
 // With -json the last line printed is one JSON object with accuracy,
 // macro_f1, in_scope_accuracy and oos_recall (with -oos-label),
@@ -26,6 +34,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"slices"
@@ -47,6 +57,7 @@ func main() {
 		save      = flag.String("save", "", "save the trained model to this file")
 		quiet     = flag.Bool("quiet", false, "no progress bar")
 		tokFile   = flag.String("tokenizer", "", "subword tokenizer: a tokenizer.json, or a WordPiece vocab.txt (optional)")
+		shots     = flag.Int("shots", 0, "train on K examples of each intent, sampled with -seed (0: all)")
 	)
 	flag.Parse()
 	if *trainPath == "" || *testPath == "" {
@@ -57,6 +68,12 @@ func main() {
 	defer stop()
 
 	train := mustRead(*trainPath)
+	if *shots < 0 {
+		fail(fmt.Errorf("-shots must not be negative"))
+	}
+	if *shots > 0 {
+		train = sampleShots(train, *shots, *seed)
+	}
 	test := mustRead(*testPath)
 	var val []intent.Example
 	if *valPath != "" {
@@ -154,6 +171,7 @@ func main() {
 			"model_bytes":      modelBytes,
 			"load_seconds":     loadSeconds,
 			"seed":             *seed,
+			"shots":            *shots,
 		}
 		if *oosLabel != "" {
 			out["in_scope_accuracy"] = rep.InScopeAccuracy
@@ -163,6 +181,32 @@ func main() {
 		b, _ := json.Marshal(out)
 		fmt.Println(string(b))
 	}
+}
+
+// sampleShots keeps k examples of each intent: a seeded shuffle of the
+// intent's examples, the first k kept, in their order in the file.
+func sampleShots(ex []intent.Example, k int, seed uint64) []intent.Example {
+	byIntent := map[string][]int{}
+	for i, e := range ex {
+		byIntent[e.Intent] = append(byIntent[e.Intent], i)
+	}
+	var keep []int
+	for name, idx := range byIntent {
+		if len(idx) > k {
+			h := fnv.New64a()
+			h.Write([]byte(name))
+			r := rand.New(rand.NewPCG(seed, h.Sum64()))
+			r.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+			idx = idx[:k]
+		}
+		keep = append(keep, idx...)
+	}
+	slices.Sort(keep)
+	out := make([]intent.Example, len(keep))
+	for i, j := range keep {
+		out[i] = ex[j]
+	}
+	return out
 }
 
 // mustTokenizer reads a tokenizer.json, or converts a WordPiece vocab.txt.
