@@ -68,3 +68,11 @@ func BenchmarkStepRedis(b *testing.B) {
 	benchSteps(b, e)
 	b.ReportMetric(float64(c.n.Load())/float64(b.N), "roundtrips/op")
 }
+
+func BenchmarkReadReply(b *testing.B) {
+	replies := []string{"好的，谢谢", "对了，挂失要收费吗？", "不是不要", "yes please go ahead", "应该是吧", "等一下，我问问家里人"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		dialogue.ReadReply(replies[i%len(replies)], "确认冻结尾号 1234 的银行卡吗？")
+	}
+}

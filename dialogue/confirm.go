@@ -13,109 +13,631 @@ type Answer uint8
 
 // Answers.
 const (
+	// Unsure: the reply is no answer (a question, another topic, or
+	// nothing clear). Nothing may be done on it.
 	Unsure Answer = iota
+	// Yes: the customer agrees.
 	Yes
+	// No: the customer declines or says it is wrong.
 	No
+	// Wait: the customer is not ready ("等一下", "我再想想", "not yet"):
+	// nothing is done and the question stays open.
+	Wait
 )
 
-// String returns "unsure", "yes" or "no".
+// String returns "unsure", "yes", "no" or "wait".
 func (a Answer) String() string {
 	switch a {
 	case Yes:
 		return "yes"
 	case No:
 		return "no"
+	case Wait:
+		return "wait"
 	}
 	return "unsure"
 }
 
-// Yes and no in Chinese, tried as prefixes of the compacted reply. Words
-// containing a negation that mean yes come first.
-var (
-	zhYesNeg = []string{"没错", "没问题", "不错"}
-	zhNo     = []string{"不是", "不对", "不用", "不要", "不行", "不可以", "不好", "不确认", "不同意", "不需要", "不太对",
-		"错了", "算了", "没有", "否"}
-	zhYes = []string{"是的", "是啊", "是呀", "对的", "对啊", "对呀", "好的", "好啊", "好呀", "嗯嗯", "可以", "确认", "确定",
-		"同意", "正确", "行的", "行啊", "没错", "就是", "需要", "要的", "ok", "okay"}
-	// Single characters that say yes or no alone or before punctuation,
-	// but start many other sentences ("是这样的", "行李").
-	zhYesChar = "是对好嗯行恩要"
-	zhNoChar  = "不没"
-	enNo      = map[string]bool{"no": true, "nope": true, "nah": true, "not": true, "wrong": true, "incorrect": true,
-		"don't": true, "dont": true, "negative": true, "n": true, "cancel": true}
-	enYes = map[string]bool{"yes": true, "yeah": true, "yep": true, "yup": true, "ya": true, "sure": true, "ok": true,
-		"okay": true, "correct": true, "right": true, "confirm": true, "confirmed": true, "y": true, "absolutely": true,
-		"definitely": true, "affirmative": true, "exactly": true, "yess": true}
-)
+// Reading is what a reply to a yes/no question says.
+type Reading struct {
+	// Answer is the reply's answer.
+	Answer Answer
+	// Tentative marks a yes given with doubt or reluctance ("应该是吧",
+	// "随便", "I guess so"). Steps with side effects do not act on it.
+	Tentative bool
+	// Question marks a reply that asks something ("要收费吗？", "is there a
+	// fee?"). Its Answer is Unsure, whatever else it says: a question is
+	// answered, and the yes/no question asked again.
+	Question bool
+	// Aside marks a reply that turns to something else: it opens with "对了"
+	// or "by the way", or hedges with "但是". Its Answer is Unsure.
+	Aside bool
+	// Rest is what the reply says besides its answer, courtesies,
+	// particles and words of the question (lower case, no spaces or
+	// punctuation): "就是尾号1234那张" leaves "尾号1234那张"-like rests. A
+	// rest that names another intent makes the reply a digression.
+	Rest string
+}
 
-// Confirmation reads a reply to a yes/no question in Chinese or English:
-// 是的, 对, 好的, 没错, 嗯, 可以, 确认, 需要, 要, yes, yep, sure, ok are Yes; 不是,
-// 不对, 不用, 算了, 没有, 错了, no, nope, wrong are No. A question ("是不是
-// 要运费？", "is it free?") or anything else is Unsure, so that the engine
-// can treat it as a digression.
-func Confirmation(s string) Answer {
+// Confirmation reads a reply to a yes/no question. It is ReadReply without
+// the question: a tentative yes counts as Yes.
+func Confirmation(s string) Answer { return ReadReply(s, "").Answer }
+
+// MaxReplyBytes bounds the replies ReadReply reads; a longer reply is
+// Unsure. A yes or a no is short.
+const MaxReplyBytes = 300
+
+// ReadReply reads a customer's reply to the yes/no question asked, in
+// Chinese or English.
+//
+// Yes: 是的, 对, 好的, 没问题, 没有问题, 可以, 行, 嗯嗯, 确认, 是的呢, ok, sure, go
+// ahead, and a reply made of the question's own words ("冻结吧" to
+// "确认冻结吗？"). No: 不是, 不对, 不用了, 算了, 错了, 取消, no, wrong, don't.
+// Wait: 等等, 先不要, 再想想, 不确定, wait, not yet, hold on. Tentative yes:
+// 应该是吧, 好吧, 随便, I guess so.
+//
+// A reply is Unsure, never a yes, when it asks a question (吗, 多少, 是不是,
+// "?", "how …"), opens another topic (对了, 那个, 还有, 另外, by the way),
+// hedges (但是, 好是好, "it's not that …"), negates a negation (不是不要), or
+// says more than a few words besides its answer. Courtesies (谢谢, 麻烦了,
+// 亲, please, thanks) and final particles (吧, 呢, 啊) do not count.
+func ReadReply(reply, question string) Reading {
+	if len(reply) > MaxReplyBytes {
+		return Reading{Rest: compact(text.Normalize(reply[:MaxReplyBytes]).Text)}
+	}
+	toks := tokenizeReply(text.Normalize(reply).Text)
+	if question != "" && len(toks) > 0 {
+		markEcho(toks, question)
+	}
+	return judge(toks)
+}
+
+// infoQuestion reports whether s asks for information ("挂失要收费吗？",
+// "how long does it take?") rather than for something to be done ("能帮我
+// 挂失吗？", "can you freeze my card?").
+func infoQuestion(s string) bool {
 	n := text.Normalize(s).Text
-	if n == "" || len(n) > 200 {
-		return Unsure
+	if len(n) > MaxReplyBytes {
+		n = n[:MaxReplyBytes]
+	}
+	toks := tokenizeReply(n)
+	asks := false
+	for _, t := range toks {
+		if t.class == cAsk {
+			asks = true
+			break
+		}
+	}
+	if !asks {
+		return false
 	}
 	c := compact(n)
-	if c == "" || strings.ContainsAny(n, "?") || strings.Contains(c, "吗") || strings.Contains(c, "是不是") ||
-		strings.Contains(c, "对不对") || strings.Contains(c, "好不好") || strings.Contains(c, "可不可以") {
-		return Unsure
-	}
-	for _, w := range zhYesNeg {
-		if strings.HasPrefix(c, w) {
-			return Yes
+	for _, m := range []string{"怎么", "如何", "怎样", "咋"} {
+		if strings.HasPrefix(c, m) {
+			return false // "怎么挂失": the flow is the answer
 		}
 	}
-	for _, w := range zhNo {
-		if strings.HasPrefix(c, w) {
-			return No
+	for _, m := range zhRequest {
+		if strings.Contains(c, m) {
+			return false
 		}
 	}
-	for _, w := range zhYes {
-		if strings.HasPrefix(c, w) {
-			return Yes
+	w := " " + strings.Join(strings.FieldsFunc(n, func(r rune) bool { return !isWordRune(r) }), " ") + " "
+	if strings.HasPrefix(w, " how do i ") || strings.HasPrefix(w, " how can i ") {
+		return false
+	}
+	for _, m := range enRequest {
+		if strings.Contains(w, " "+m+" ") {
+			return false
 		}
 	}
-	if r, ok := aloneChar(n); ok {
+	return true
+}
+
+// Markers of a request phrased as a question.
+var (
+	zhRequest = []string{"帮我", "帮忙", "给我", "替我", "我要", "我想", "我需要", "请帮", "麻烦", "能不能", "可不可以", "能否", "可否",
+		"能帮", "可以帮", "可以给", "能给", "我能", "我可以", "怎么办", "办理", "申请"}
+	enRequest = []string{"can you", "could you", "would you", "will you", "can i", "could i", "may i", "i want", "i need",
+		"i'd like", "i would like", "please", "help me", "i wanna"}
+)
+
+// Token classes of a reply.
+const (
+	cRest   = iota // content that is none of the below
+	cYes           // 是的, ok
+	cNo            // 不是, no
+	cWait          // 等等, not yet
+	cAgree         // a reluctant or doubtful yes alone: 随便, 好吧, i guess so
+	cDoubt         // doubt that needs a yes: 应该, 可能, maybe
+	cPolite        // courtesies, pronouns: 谢谢, 我, please
+	cFinal         // final particles: 吧, 啊, 呢
+	cAside         // a new topic: 对了, 那个, by the way
+	cBut           // a hedge: 但是, 好是好, but
+	cAsk           // a question: 吗, 多少, how
+	cNegNeg        // a negated negation: 不是不, it's not that
+	cNumber        // digits and codes: 1234, dd2025
+	cEcho          // a word of the question
+	cBreak         // punctuation between clauses
+)
+
+// phrase flags.
+const (
+	// fWeak: a single character or modal that answers only when it stands
+	// alone; before content it is part of that content ("要收费", "可以开发票").
+	fWeak = 1 << iota
+	// fRefuse: a no that overrides an earlier yes ("好的，不用了").
+	fRefuse
+	// fRightTo: 对了, which is "right!" alone and "by the way" before content.
+	fRightTo
+)
+
+type lex struct {
+	class int
+	flags int
+}
+
+type rtoken struct {
+	class int
+	flags int
+	text  string
+	han   bool // a Han-character token
+}
+
+var (
+	zhLex    = map[string]lex{}
+	zhMaxLen int
+	enLex    = map[string]lex{} // phrases as words joined by one space
+	enMaxLen int
+)
+
+func addLex(m map[string]lex, longest *int, class, flags int, words string, en bool) {
+	for _, w := range strings.Split(words, "|") {
+		w = strings.TrimSpace(w)
+		if w == "" {
+			continue
+		}
+		m[w] = lex{class, flags}
+		n := utf8.RuneCountInString(w)
+		if en {
+			n = len(strings.Fields(w))
+		}
+		*longest = max(*longest, n)
+	}
+}
+
+func init() {
+	zh := func(class, flags int, words string) { addLex(zhLex, &zhMaxLen, class, flags, words, false) }
+	en := func(class, flags int, words string) { addLex(enLex, &enMaxLen, class, flags, words, true) }
+
+	zh(cYes, 0, "是的|是啊|是呀|是滴|是哒|是呢|对的|对啊|对呀|对滴|对头|对对|没错|没有错|正确|好的|好滴|好哒|好嘞|好啊|好呀|好呢|"+
+		"嗯|嗯嗯|恩|恩恩|嗯呐|可以的|行的|行啊|确认|确定|确认无误|同意|没问题|没有问题|要的|当然|当然可以|当然了|必须的|必须|"+
+		"就这样|就这么办|就这个|就是这个|就是它|就这张|就是这张|办吧|办理吧|弄吧|来吧|妥|妥的|ok|okay|"+
+		"没意见|赞成|好好|好好好|成|中|嗯好|没毛病|没问题的|可以可以|阔以|好滴呢|是得|是地|对得|好得|"+
+		"冲|冲冲冲|搞起|安排|安排上|走起|整|是我的|是我|是本人|是我本人")
+	zh(cYes, fWeak, "是|对|好|行|要|需要|可以|就是|能|确实")
+	zh(cNo, 0, "不是|不对|不用|不要|不行|不可以|不好|不确认|不同意|不需要|不必|不必了|别了|没有|否|错了|错|搞错了|有误|"+
+		"不对的|不正确|拒绝|不是的|不了吧|不能|不成|不妥|没|否认")
+	zh(cNo, fRefuse, "不用了|不要了|算了|算了吧|不需要了|取消|不办了|不弄了|不了|不用麻烦了|不搞了|不做了|不退了|不要啦|"+
+		"不想了|不想要了|不想弄了|不想办了|不考虑了|不想|表了")
+	zh(cNo, fWeak, "不|表")
+	zh(cNo, 0, "别")
+	zh(cWait, 0, "等等|等一下|等下|稍等|稍等一下|等一等|先等等|先等一下|先不要|先别|先不|先不用|暂时不要|暂时不用|暂时不|暂时先不|"+
+		"再想想|想想|我再想想|我想一想|我想想|考虑一下|考虑考虑|再考虑|想一想|让我想想|容我想想|回头再说|晚点再说|以后再说|再说吧|再说|"+
+		"等会儿|等会|等一会|等一会儿|不急|别急|不着急|不确定|还没想好|没想好|我看看|我再看看|先这样|晚点|回头|等我一下|"+
+		"等我下|等我|不知道|我不知道|不清楚|我不清楚|说不好|确认一下|再确认|再确认一下|我确认一下|核实一下|核对一下|我先看看|先看看|我问问|问问|我先问问")
+	zh(cAgree, 0, "都行|也行|随便|无所谓|看着办|差不多|好吧|那好吧|行吧|也可以|凑合|将就|可以吧|那行|那就这样吧|"+
+		"应该|应该吧|大概|大概吧|好像|估计|貌似|似乎|我觉得|感觉|我猜|我猜是|没办法|也没办法|只能这样|只好这样")
+	zh(cDoubt, 0, "可能|可能吧|也许|或许|说不定")
+	zh(cPolite, 0, "谢谢|谢谢你|谢谢您|多谢|谢了|谢啦|感谢|麻烦|麻烦了|麻烦你|麻烦您|麻烦你了|麻烦您了|辛苦了|辛苦|请|亲|亲亲|"+
+		"你好|您好|哈哈|哈哈哈|呵呵|嘿嘿|我|你|您|帮我|给我|帮忙|这个|这张|的|就|那|那就|一下|本人|我本人|也|都|吧吧|"+
+		"赶紧|快|快点|尽快|马上|立刻|立即|赶快")
+	zh(cFinal, 0, "吧|啊|呀|呢|哦|噢|喔|啦|嘛|了|嘞|咯|哒|哟|呐|哈|嗷|捏|滴")
+	zh(cAside, fRightTo, "对了")
+	zh(cAside, 0, "那个|还有|另外|顺便|顺便问一下|顺便问下|顺便说一下|话说|请问|问一下|问下|我想问|想问一下|想问下|咨询一下|"+
+		"我想知道|再问一下|还想问|还想|另一个|除此之外|此外|我还|还要|别的|别人")
+	zh(cBut, 0, "但是|但|不过|可是|只是|然而|就是说|好是好|对是对|可以是可以|行是行|是是是但")
+	zh(cNegNeg, 0, "不是不|不是没|并不是不|并非不|不是说不|没有不|也不是不")
+	zh(cAsk, 0, "吗|么|什么|怎么|怎样|怎么样|如何|为什么|为何|为啥|多少|多久|多长|几|哪|哪里|哪儿|谁|啥|咋|是否|能否|可否|难道|不会吧")
+
+	en(cYes, 0, "yes|yeah|yep|yup|ya|yea|yess|yesss|yah|sure|sure thing|ok|okay|k|kk|alright|all right|fine|right|correct|"+
+		"that's right|that is right|that's correct|that is correct|exactly|absolutely|definitely|of course|certainly|"+
+		"affirmative|confirm|confirmed|go ahead|go for it|do it|please do|proceed|sounds good|that's it|that is it|"+
+		"agreed|agree|yes it is|it is|yes please|please proceed|sounds great|perfect|great|good|true|ok do it|you bet|indeed")
+	en(cNo, 0, "no|nope|nah|not|don't|dont|do not|wrong|incorrect|negative|not really|that's wrong|that is wrong|not right|"+
+		"not correct|never|isn't|is not|it isn't|it's not|that's not it|no way")
+	en(cNo, fRefuse, "cancel|stop|never mind|nevermind|no thanks|no thank you|forget it|don't bother")
+	en(cWait, 0, "wait|hold on|hang on|not yet|not now|later|let me think|give me a minute|give me a second|give me a moment|"+
+		"one moment|one sec|one second|a moment|just a moment|just a sec|a sec|a second|a minute|in a minute|not sure|unsure|"+
+		"need to think|think about it|let me check|let me see|i don't know|dunno|hmm let me think|need some time|not sure yet|"+
+		"brb|give me a min|one min|a min|just a min|wait a min|let me ask|hold up|gimme a sec|gimme a minute")
+	en(cAgree, 0, "i guess|i guess so|i think so|i suppose|i suppose so|probably|whatever|kind of|sort of|if you say so|fine i guess|i think")
+	en(cDoubt, 0, "maybe|perhaps|possibly|might be")
+	en(cPolite, 0, "i|i'm|im|me|my|it|it's|its|that|that's|this|is|a|the|please|pls|plz|thanks|thank|you|thx|ty|so|then|"+
+		"oh|ah|um|uh|hmm|hm|well|just|very|much|really|sir|madam|mate|lol|haha|dear|one|now|card|to|thank you|for|"+
+		"cheers|great thanks|many thanks|appreciate it|good|hi|hello|hey|yes sir")
+	en(cAside, 0, "by the way|btw|also|oh and|and also|one more thing|another thing|another question|quick question|"+
+		"i have a question|and|besides|plus")
+	en(cBut, 0, "but|however|though|although|except")
+	en(cNegNeg, 0, "it's not that|it is not that|not that i")
+	en(cAsk, 0, "what|what's|whats|how|how's|why|when|where|which|who|whose|whom|can|could|would|will|should|shall|"+
+		"is there|are there|do|does|did|am|are|was|were|have|has|may|might i|isn't it|right?")
+}
+
+// tokenizeReply splits normalized text into classified tokens: English
+// words and Han characters by longest match against the phrase tables,
+// clause breaks at punctuation.
+func tokenizeReply(n string) []rtoken {
+	var toks []rtoken
+	rs := []rune(n)
+	for i := 0; i < len(rs); {
+		r := rs[i]
 		switch {
-		case strings.ContainsRune(zhYesChar, r):
-			return Yes
-		case strings.ContainsRune(zhNoChar, r):
-			return No
+		case unicode.Is(unicode.Han, r):
+			j := i
+			for j < len(rs) && unicode.Is(unicode.Han, rs[j]) {
+				j++
+			}
+			toks = appendHan(toks, rs[i:j])
+			i = j
+		case isWordRune(r):
+			// A run of words separated by single spaces, for phrases.
+			var words []string
+			j := i
+			for j < len(rs) {
+				k := j
+				for k < len(rs) && isWordRune(rs[k]) {
+					k++
+				}
+				if k == j {
+					break
+				}
+				words = append(words, string(rs[j:k]))
+				j = k
+				if j+1 < len(rs) && rs[j] == ' ' && isWordRune(rs[j+1]) {
+					j++
+					continue
+				}
+				break
+			}
+			toks = appendWords(toks, words)
+			i = j
+		case r == '?' || r == '？':
+			toks = append(toks, rtoken{class: cAsk, text: "?"})
+			i++
+		case isYesSymbol(r):
+			toks = append(toks, rtoken{class: cYes, text: string(r)})
+			i++
+		case isNoSymbol(r):
+			toks = append(toks, rtoken{class: cNo, text: string(r)})
+			i++
+		case unicode.IsSpace(r):
+			i++
+		default:
+			// Punctuation, symbols, emoji: a clause break.
+			if len(toks) > 0 && toks[len(toks)-1].class != cBreak {
+				toks = append(toks, rtoken{class: cBreak})
+			}
+			i++
 		}
 	}
-	words := strings.FieldsFunc(n, func(r rune) bool { return !(unicode.IsLetter(r) || r == '\'') })
-	for _, w := range words {
-		if enNo[w] {
-			return No
+	return toks
+}
+
+func isWordRune(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '\'' || r == '’' ||
+		unicode.In(r, unicode.Latin) && unicode.IsLetter(r)
+}
+
+func isYesSymbol(r rune) bool {
+	return r == '👍' || r == '👌' || r == '✅' || r == '🙆' || r == '✔' || r == '🆗'
+}
+func isNoSymbol(r rune) bool { return r == '👎' || r == '❌' || r == '🙅' || r == '✖' }
+
+// appendHan classifies a run of Han characters by longest match.
+func appendHan(toks []rtoken, rs []rune) []rtoken {
+	// A-not-A and A-no-A questions: 是不是, 可不可以, 有没有.
+	for i := 0; i+2 < len(rs); i++ {
+		if (rs[i+1] == '不' || rs[i+1] == '没') && rs[i] == rs[i+2] && rs[i] != '不' && rs[i] != '没' &&
+			// "没错没错", "不对不对" repeat a word; they ask nothing.
+			!(i > 0 && rs[i-1] == rs[i+1] && (i+3 >= len(rs) || rs[i+3] != rs[i+1])) {
+			toks = append(toks, rtoken{class: cAsk, text: string(rs[i : i+3]), han: true})
 		}
 	}
-	if len(words) > 0 && enYes[words[0]] || strings.Contains(n, "that's right") || strings.Contains(n, "sounds good") ||
-		strings.Contains(n, "go ahead") {
-		return Yes
+	for i := 0; i < len(rs); {
+		n := min(zhMaxLen, len(rs)-i)
+		matched := false
+		for ; n > 0; n-- {
+			w := string(rs[i : i+n])
+			if l, ok := zhLex[w]; ok {
+				toks = append(toks, rtoken{class: l.class, flags: l.flags, text: w, han: true})
+				i += n
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			toks = append(toks, rtoken{class: cRest, text: string(rs[i]), han: true})
+			i++
+		}
 	}
-	return Unsure
+	return toks
 }
 
-// aloneChar returns the first rune of n when it stands alone: the whole
-// text, repeated ("嗯嗯"), or followed by punctuation or space ("对，就这个").
-func aloneChar(n string) (rune, bool) {
-	r, size := utf8.DecodeRuneInString(n)
-	rest := n[size:]
-	if rest == "" {
-		return r, true
+// appendWords classifies a run of English words by longest match.
+func appendWords(toks []rtoken, words []string) []rtoken {
+	for i := range words {
+		words[i] = strings.ReplaceAll(words[i], "’", "'")
 	}
-	next, _ := utf8.DecodeRuneInString(rest)
-	if next == r || next == ' ' || unicode.IsPunct(next) || isParticle(next) {
-		return r, true
+	for i := 0; i < len(words); {
+		n := min(enMaxLen, len(words)-i)
+		matched := false
+		for ; n > 0; n-- {
+			w := strings.Join(words[i:i+n], " ")
+			if l, ok := enLex[w]; ok {
+				toks = append(toks, rtoken{class: l.class, flags: l.flags, text: w})
+				i += n
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			w := words[i]
+			class := cRest
+			if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+				class = cNumber
+			}
+			toks = append(toks, rtoken{class: class, text: w})
+			i++
+		}
 	}
-	return 0, false
+	return toks
 }
 
-// isParticle reports a sentence-final particle that adds tone, not meaning.
-func isParticle(r rune) bool { return strings.ContainsRune("吧呀啊呢哦嘛了啦哈噢喔", r) }
+// markEcho marks the content tokens that repeat the question's words, so
+// that "冻结吧" answers "确认冻结吗？" and "submit it" answers "Submit the
+// return?".
+func markEcho(toks []rtoken, question string) {
+	q := text.Normalize(question).Text
+	qc := compact(q)
+	qwords := map[string]bool{}
+	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !isWordRune(r) }) {
+		if len(w) >= 3 {
+			qwords[strings.ToLower(strings.ReplaceAll(w, "’", "'"))] = true
+		}
+	}
+	for i := 0; i < len(toks); i++ {
+		if toks[i].flags&fRefuse != 0 && (toks[i].han && strings.Contains(qc, toks[i].text) || !toks[i].han && qwords[toks[i].text]) {
+			// "取消" to "确认取消订阅吗？" names the action, it refuses nothing.
+			toks[i].class, toks[i].flags = cEcho, 0
+			continue
+		}
+		if toks[i].class != cRest {
+			continue
+		}
+		if !toks[i].han {
+			if qwords[toks[i].text] {
+				toks[i].class = cEcho
+			}
+			continue
+		}
+		// The longest run of Han content of at least two characters that
+		// the question contains.
+		j := i
+		var run strings.Builder
+		for j < len(toks) && toks[j].class == cRest && toks[j].han {
+			run.WriteString(toks[j].text)
+			j++
+		}
+		if utf8.RuneCountInString(run.String()) >= 2 && strings.Contains(qc, run.String()) {
+			for k := i; k < j; k++ {
+				toks[k].class = cEcho
+			}
+		}
+		i = j - 1
+	}
+}
+
+// Bounds on what a reply may say besides its answer: a few characters
+// ("是的，尾号1234那张"), a few words ("yes, the blue one").
+const (
+	maxRestHan   = 6
+	maxRestWords = 3
+	// A no may explain itself at more length ("不是，我说的是另一张卡"):
+	// acting on it does nothing irreversible.
+	maxNoRestHan   = 12
+	maxNoRestWords = 6
+)
+
+// judge decides the reading of classified tokens.
+func judge(toks []rtoken) Reading {
+	// A weak answer ("要", "不", "可以") before content belongs to the
+	// content: "要收费", "不会扣钱", "可以开发票".
+	for i := len(toks) - 1; i >= 0; i-- {
+		if toks[i].flags&fWeak == 0 {
+			continue
+		}
+		for j := i + 1; j < len(toks); j++ {
+			c := toks[j].class
+			if c == cPolite && toks[j].han && !(toks[j].text == "我本人" || toks[j].text == "本人") {
+				continue
+			}
+			if c == cRest || c == cNumber {
+				toks[i].class = cRest
+			}
+			break
+		}
+	}
+	var (
+		r                           Reading
+		rest                        strings.Builder
+		restHan, restWords          int
+		yes, no, wait, agree, doubt bool
+		lastPolar                   = -1
+		refuseLast, negNeg, negYes  bool
+		aside, but, rightTo         bool
+		echo                        bool
+		content                     bool // anything besides answers, courtesies and breaks
+	)
+	// A discourse marker opens a clause: "那个" at the end of one ("不是
+	// 你写的那个") is "that one".
+	start := true
+	for i := range toks {
+		switch toks[i].class {
+		case cBreak:
+			start = true
+			continue
+		case cPolite, cFinal:
+			continue
+		case cAside:
+			if !start && toks[i].flags&fRightTo == 0 {
+				toks[i].class = cPolite
+			}
+		}
+		start = false
+	}
+	// An answer word between pieces of content is part of a statement:
+	// "这个卡是我工资卡".
+	for i := range toks {
+		if toks[i].class == cYes && restNext(toks, i, -1) && restNext(toks, i, 1) {
+			toks[i].class = cRest
+		}
+	}
+	// A reply that opens with a no is a no, however it goes on: "不对不对，
+	// 我搬家了，新地址是…".
+	leadNo := false
+	for _, t := range toks {
+		if t.class != cPolite && t.class != cFinal && t.class != cBreak {
+			leadNo = t.class == cNo
+			break
+		}
+	}
+	prevPolar := -1
+	for i, t := range toks {
+		switch t.class {
+		case cAsk:
+			r.Question = true
+		case cAside:
+			if t.flags&fRightTo != 0 {
+				rightTo = true
+			} else {
+				aside = true
+			}
+		case cBut:
+			but = true
+		case cNegNeg:
+			negNeg = true
+		case cWait:
+			wait = true
+		case cAgree:
+			agree = true
+		case cDoubt:
+			doubt = true
+		case cYes:
+			yes = true
+			if prevPolar >= 0 && toks[prevPolar].class == cNo && adjacent(toks, prevPolar, i) {
+				negYes = true
+			}
+			lastPolar, refuseLast = i, false
+		case cNo:
+			if prevPolar >= 0 && toks[prevPolar].class == cNo && toks[prevPolar].han && t.han &&
+				prevPolar == i-1 && toks[prevPolar].text != t.text {
+				negNeg = true // 不是不要
+			}
+			no = true
+			lastPolar, refuseLast = i, t.flags&fRefuse != 0
+		case cEcho:
+			echo = true
+		case cRest:
+			content = true
+			if t.han {
+				restHan++
+			} else {
+				restWords++
+			}
+			rest.WriteString(t.text)
+		case cNumber:
+			rest.WriteString(t.text)
+		}
+		if t.class == cYes || t.class == cNo {
+			prevPolar = i
+		}
+	}
+	_ = lastPolar
+	r.Rest = rest.String()
+	switch {
+	case r.Question:
+		return r
+	case negNeg:
+		return r
+	case wait:
+		r.Answer = Wait
+		return r
+	}
+	if rightTo {
+		// "对了" alone (or with yes and courtesies) is "right"; before
+		// anything else it opens a new topic.
+		if content || no || aside || but {
+			aside = true
+		} else {
+			yes = true
+		}
+	}
+	if aside || but || negNeg {
+		r.Aside = aside || but
+		return r
+	}
+	switch {
+	case no && (negYes || !yes || refuseLast):
+		if !leadNo && (restHan > maxNoRestHan || restWords > maxNoRestWords) {
+			return r
+		}
+		r.Answer = No
+		return r
+	case no:
+		return r // yes and no together
+	}
+	if restHan > maxRestHan || restWords > maxRestWords {
+		return r
+	}
+	switch {
+	case yes:
+		r.Answer, r.Tentative = Yes, doubt || agree
+	case agree:
+		r.Answer, r.Tentative = Yes, true
+	case doubt:
+		r.Answer = Wait
+	case echo:
+		// The question's own words, as an order: "冻结吧", "快冻结".
+		r.Answer = Yes
+	}
+	return r
+}
+
+// restNext reports whether the first token from i in direction dir that
+// is not a courtesy is content.
+func restNext(toks []rtoken, i, dir int) bool {
+	for j := i + dir; j >= 0 && j < len(toks); j += dir {
+		switch toks[j].class {
+		case cPolite:
+			continue
+		case cRest, cNumber:
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// adjacent reports whether only courtesies lie between tokens i and j.
+func adjacent(toks []rtoken, i, j int) bool {
+	for k := i + 1; k < j; k++ {
+		if toks[k].class != cPolite {
+			return false
+		}
+	}
+	return true
+}
 
 // compact removes spaces, punctuation and symbols, so that "好的！" reads
 // "好的".
@@ -129,6 +651,9 @@ func compact(n string) string {
 	}
 	return b.String()
 }
+
+// isParticle reports a sentence-final particle that adds tone, not meaning.
+func isParticle(r rune) bool { return strings.ContainsRune("吧呀啊呢哦嘛了啦哈噢喔", r) }
 
 // trimParticles removes final particles: "算了吧" reads "算了".
 func trimParticles(c string) string {

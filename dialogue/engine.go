@@ -31,6 +31,17 @@ type Input struct {
 	// Location is the customer's time zone for relative dates; the
 	// engine's Options.Location when nil, else Time's location.
 	Location *time.Location
+	// Answerable, when set, reports whether the Bot can answer Text by
+	// itself: a knowledge-base entry answers it well, or it is small talk
+	// (你好, 谢谢). The engine calls it at most once a turn, and only to
+	// decide between a side question and something else: a reply that
+	// does not answer the pending question is answered as a side question
+	// (no retry spent, the question asked again) when it asks something
+	// or is answerable; and a question that asks for information
+	// ("挂失要收费吗？") is answered instead of starting the flow of its
+	// intent when it is answerable. The Bot sets it; see its
+	// documentation of how intents, flows and entries are arbitrated.
+	Answerable func() bool
 }
 
 // Func is an operator function that a flow calls with a "call" step: look
@@ -154,6 +165,8 @@ type flow struct {
 	states map[string]*state
 	start  *state
 	msgs   Messages
+	// strict confirmations accept only an explicit yes.
+	strict map[*state]bool
 }
 
 type state struct {
@@ -305,6 +318,8 @@ type turn struct {
 	f    *flow
 	acts []Action
 	hops int
+	// ans caches in.Answerable: 0 not asked, 1 yes, 2 no.
+	ans uint8
 }
 
 func (e *Engine) advance(ctx context.Context, s *Session, in Input) ([]Action, error) {
@@ -343,7 +358,7 @@ func (t *turn) run() error {
 	s, in := t.s, t.in
 	// While a yes or a no is awaited, "算了" and "不用了" answer it.
 	yesNo := t.f != nil && (s.Confirming || s.Pending != "" && t.f.slots[s.Pending].typ == SlotYesNo) &&
-		Confirmation(in.Text) != Unsure
+		ReadReply(in.Text, "").Answer != Unsure
 	switch {
 	case t.command(t.e.globals.HumanIntents, t.e.globals.HumanPhrases, true):
 		t.handoff(ReasonRequested, t.msgs().Handoff)
@@ -367,6 +382,12 @@ func (t *turn) run() error {
 		}
 		if f == nil && t.confident() {
 			f = t.e.byIntent[in.Intent]
+			if f != nil && infoQuestion(in.Text) && t.answerable() {
+				// "挂失要收费吗？" asks about the flow's subject; it does
+				// not ask for the flow.
+				t.emit(Action{Kind: ActionAnswer, Text: in.Text})
+				return nil
+			}
 		}
 		if f == nil {
 			if in.Text != "" || in.Intent != "" {
@@ -518,8 +539,15 @@ func (t *turn) follow(tr transition) error {
 // answerSlot handles a reply to the question for sl.
 func (t *turn) answerSlot(st *state, sl *slot) error {
 	s, in := t.s, t.in
-	if sl.free && t.digression() {
-		t.resumeAfterDigression(func() { t.ask(sl, t.f.msgs.Resume+render(sl.def.Prompt, s.Slots), "") })
+	again := func() { t.ask(sl, t.f.msgs.Resume+t.render(sl.def.Prompt), "") }
+	if sl.typ == SlotYesNo && in.Text != "" {
+		if rd := ReadReply(in.Text, t.render(sl.def.Prompt)); rd.Answer == Wait {
+			t.ask(sl, t.f.msgs.Waiting, "")
+			return nil
+		}
+	}
+	if sl.free && (t.digression() || t.question() && t.answerable()) {
+		t.resumeAfterDigression(again)
 		return nil
 	}
 	if v, ok := sl.ex.Extract(in.Text, t.now); ok && in.Text != "" {
@@ -533,12 +561,14 @@ func (t *turn) answerSlot(st *state, sl *slot) error {
 		t.extractOthers(st)
 		return t.resume(st, "")
 	}
-	if t.digression() {
-		t.resumeAfterDigression(func() { t.ask(sl, t.f.msgs.Resume+render(sl.def.Prompt, s.Slots), "") })
-		return nil
-	}
 	if in.Text == "" {
 		return nil // an event the state does not wait for
+	}
+	// Not an answer: a side question is answered and the question asked
+	// again, without counting against the customer.
+	if t.digression() || t.question() || t.answerable() {
+		t.resumeAfterDigression(again)
+		return nil
 	}
 	return t.fail(sl.maxRetries, func() { t.ask(sl, t.reprompt(sl, true), "") })
 }
@@ -582,17 +612,32 @@ func (t *turn) answerConfirm(st *state) error {
 		t.confirm(st, "")
 		return nil
 	}
-	switch Confirmation(in.Text) {
+	rd := ReadReply(in.Text, t.render(st.def.Confirm))
+	switch rd.Answer {
 	case Yes:
+		if rd.Rest != "" && t.digression() {
+			// "好的，我还想改地址": a yes and another request. Nothing is
+			// done on it.
+			break
+		}
+		if rd.Tentative && t.f.strict[st] {
+			// "应该是吧" does not freeze a card.
+			return t.fail(t.maxRetries(0), func() { t.confirm(st, t.f.msgs.ConfirmExplicit) })
+		}
 		return t.resumeConfirmed(st, EventYes)
 	case No:
 		return t.resumeConfirmed(st, EventNo)
-	}
-	if t.digression() {
-		t.resumeAfterDigression(func() { t.confirm(st, t.f.msgs.Resume) })
+	case Wait:
+		t.emit(Action{Kind: ActionConfirm, Text: t.f.msgs.Waiting, Options: []string{t.f.msgs.Yes, t.f.msgs.No}})
 		return nil
 	}
 	if in.Text == "" {
+		return nil
+	}
+	// A question, another topic or another intent is answered, and the
+	// confirmation asked again: it is never a yes.
+	if rd.Question || rd.Aside || rd.Answer == Yes || t.digression() || t.answerable() {
+		t.resumeAfterDigression(func() { t.confirm(st, t.f.msgs.Resume) })
 		return nil
 	}
 	return t.fail(t.maxRetries(0), func() { t.confirm(st, t.f.msgs.ConfirmAgain) })
@@ -615,9 +660,30 @@ func (t *turn) digression() bool {
 }
 
 func (t *turn) resumeAfterDigression(again func()) {
-	t.emit(Action{Kind: ActionAnswer, Intent: t.in.Intent, Text: t.in.Text})
+	in := t.confidentIntent()
+	if slices.Contains(t.f.def.Intents, in) {
+		in = "" // a question about the flow's subject, not the flow
+	}
+	t.emit(Action{Kind: ActionAnswer, Intent: in, Text: t.in.Text})
 	again()
 }
+
+// question reports whether the input asks something.
+func (t *turn) question() bool { return t.in.Text != "" && ReadReply(t.in.Text, "").Question }
+
+// answerable asks the Bot, once a turn, whether it can answer the input.
+func (t *turn) answerable() bool {
+	if t.ans == 0 {
+		t.ans = 2
+		if t.in.Answerable != nil && t.in.Text != "" && t.in.Answerable() {
+			t.ans = 1
+		}
+	}
+	return t.ans == 1
+}
+
+// render fills a template with the session's slots.
+func (t *turn) render(tmpl string) string { return render(tmpl, t.s.Slots) }
 
 // fail counts a failed answer and hands off past the retry limit.
 func (t *turn) fail(limit int, again func()) error {

@@ -31,12 +31,14 @@ func TestConfirmation(t *testing.T) {
 		{"that's wrong", dialogue.No}, {"nah", dialogue.No},
 		{"是不是要运费？", dialogue.Unsure}, {"好不好用", dialogue.Unsure}, {"运费谁出？", dialogue.Unsure},
 		{"是这样的，我想问一下", dialogue.Unsure}, {"行李箱坏了", dialogue.Unsure}, {"is it free?", dialogue.Unsure},
-		{"我再想想", dialogue.Unsure}, {"", dialogue.Unsure}, {"！！", dialogue.Unsure}, {"maybe", dialogue.Unsure},
+		{"我再想想", dialogue.Wait}, {"", dialogue.Unsure}, {"！！", dialogue.Unsure}, {"maybe", dialogue.Wait},
+		{"对了，挂失要收费吗", dialogue.Unsure}, {"没有问题", dialogue.Yes}, {"先不要", dialogue.Wait}, {"不是不要", dialogue.Unsure},
 		{"可以吗", dialogue.Unsure},
 	} {
 		assert.Equal(t, tc.want, dialogue.Confirmation(tc.in), tc.in)
 	}
 	assert.Equal(t, "unsure", dialogue.Unsure.String())
+	assert.Equal(t, "wait", dialogue.Wait.String())
 }
 
 // oneSlot runs a flow that asks for sl and then says its value; it returns
@@ -279,7 +281,7 @@ func TestLowConfidenceIsNotADigression(t *testing.T) {
 	ctx := context.Background()
 	_, err := e.Step(ctx, "s", dialogue.Input{Text: "我要退货", Intent: "return_goods", Confidence: 0.9, Time: t0})
 	require.NoError(t, err)
-	acts, err := e.Step(ctx, "s", dialogue.Input{Text: "运费谁出", Intent: "faq.shipping_fee", Confidence: 0.4, Time: t0.Add(time.Minute)})
+	acts, err := e.Step(ctx, "s", dialogue.Input{Text: "运费", Intent: "faq.shipping_fee", Confidence: 0.4, Time: t0.Add(time.Minute)})
 	require.NoError(t, err)
 	require.Len(t, acts, 1)
 	assert.Equal(t, dialogue.ActionAsk, acts[0].Kind)

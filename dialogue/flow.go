@@ -30,6 +30,11 @@ type Flow struct {
 	// tolerates before the customer is handed to a person; a slot's own
 	// MaxRetries wins, and the engine's applies when both are zero.
 	MaxRetries int `yaml:"maxRetries,omitempty" json:"maxRetries,omitempty"`
+	// RelaxedConfirm lets a tentative yes ("应该是吧", "随便", "I guess
+	// so") answer every confirmation. By default a confirmation whose yes
+	// leads to a call or a ticket (a step with side effects) accepts only
+	// an explicit yes and asks again for one.
+	RelaxedConfirm bool `yaml:"relaxedConfirm,omitempty" json:"relaxedConfirm,omitempty"`
 	// Slots are the values the flow collects.
 	Slots []Slot `yaml:"slots,omitempty" json:"slots,omitempty"`
 	// States are the steps of the conversation.
@@ -464,6 +469,21 @@ func compile(f *Flow) (*flow, []Problem) {
 		}
 	}
 
+	// Confirmations whose yes leads to side effects.
+	c.strict = map[*state]bool{}
+	if !f.RelaxedConfirm {
+		for _, st := range c.states {
+			if st.def.Confirm == "" {
+				continue
+			}
+			for _, tr := range st.trans {
+				if tr.def.Event == EventYes && tr.to != nil && sideEffects(tr.to, map[*state]bool{}) {
+					c.strict[st] = true
+				}
+			}
+		}
+	}
+
 	// Reachability from the start state.
 	if c.start != nil {
 		seen := map[*state]bool{c.start: true}
@@ -485,6 +505,29 @@ func compile(f *Flow) (*flow, []Problem) {
 		}
 	}
 	return c, ps
+}
+
+// sideEffects reports whether entering st calls a function or opens a
+// ticket before the flow next waits for the customer.
+func sideEffects(st *state, seen map[*state]bool) bool {
+	if seen[st] {
+		return false
+	}
+	seen[st] = true
+	for _, d := range st.def.Do {
+		if d.Call != "" || d.Ticket != nil {
+			return true
+		}
+	}
+	if len(st.collect) > 0 || st.def.Confirm != "" {
+		return false
+	}
+	for _, tr := range st.trans {
+		if tr.def.Intent == "" && (tr.def.Event == "" || tr.def.Event == EventError) && tr.to != nil && sideEffects(tr.to, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // templateNames returns the slot names referenced as {name} in s.

@@ -64,3 +64,27 @@ func FuzzParseFlow(f *testing.F) {
 // isExpected reports errors a valid flow may still produce: a cycle of
 // transitions that never asks anything.
 func isExpected(err error) bool { return errors.Is(err, dialogue.ErrLoop) }
+
+// FuzzReadReply checks that the reply reader never panics, that a
+// question or an aside is never an answer, and that a tentative reading is
+// a yes.
+func FuzzReadReply(f *testing.F) {
+	for _, s := range []string{"好的", "对了，挂失要收费吗？", "不是不要", "yes please", "应该是吧", "等一下", "\xff\xfe好", "👍", "不不不", "没错没错"} {
+		f.Add(s, "确认冻结尾号 1234 的银行卡吗？")
+	}
+	f.Fuzz(func(t *testing.T, reply, question string) {
+		r := dialogue.ReadReply(reply, question)
+		if r.Answer > dialogue.Wait {
+			t.Fatalf("answer %d out of range", r.Answer)
+		}
+		if (r.Question || r.Aside) && r.Answer != dialogue.Unsure {
+			t.Fatalf("%q: a question or an aside read as %s", reply, r.Answer)
+		}
+		if r.Tentative && r.Answer != dialogue.Yes {
+			t.Fatalf("%q: tentative %s", reply, r.Answer)
+		}
+		if r2 := dialogue.ReadReply(reply, question); r2 != r {
+			t.Fatalf("%q: two readings %+v and %+v", reply, r, r2)
+		}
+	})
+}

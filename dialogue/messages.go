@@ -13,6 +13,12 @@ type Messages struct {
 	// ConfirmAgain starts a confirmation asked again after an unclear
 	// reply.
 	ConfirmAgain string `yaml:"confirmAgain,omitempty" json:"confirmAgain,omitempty"`
+	// ConfirmExplicit starts a confirmation asked again after a tentative
+	// yes ("应该是吧") to a step with side effects.
+	ConfirmExplicit string `yaml:"confirmExplicit,omitempty" json:"confirmExplicit,omitempty"`
+	// Waiting answers a customer who is not ready ("等一下", "not yet");
+	// the question stays open.
+	Waiting string `yaml:"waiting,omitempty" json:"waiting,omitempty"`
 	// Resume starts the question asked again after a digression.
 	Resume string `yaml:"resume,omitempty" json:"resume,omitempty"`
 	// Cancelled confirms a cancellation.
@@ -34,31 +40,35 @@ type Messages struct {
 func defaultMessages(l Lang) Messages {
 	if l == LangEN {
 		return Messages{
-			NotUnderstood: "Sorry, I didn't catch that. ",
-			Invalid:       "That doesn't look right.",
-			ConfirmAgain:  "Please answer yes or no. ",
-			Resume:        "Back to where we were: ",
-			Cancelled:     "OK, I've cancelled that.",
-			Restarted:     "OK, let's start over.",
-			Handoff:       "Let me connect you with a member of our team.",
-			RetryLimit:    "Sorry, I'm having trouble understanding. Let me connect you with a member of our team.",
-			Expired:       "Our previous conversation timed out, so let's start again.",
-			Yes:           "Yes",
-			No:            "No",
+			NotUnderstood:   "Sorry, I didn't catch that. ",
+			Invalid:         "That doesn't look right.",
+			ConfirmAgain:    "Please answer yes or no. ",
+			ConfirmExplicit: "To be safe, please reply \"yes\" to go ahead or \"no\" to stop. ",
+			Waiting:         "Sure, take your time. Reply \"yes\" when you're ready, or \"no\" to stop.",
+			Resume:          "Back to where we were: ",
+			Cancelled:       "OK, I've cancelled that.",
+			Restarted:       "OK, let's start over.",
+			Handoff:         "Let me connect you with a member of our team.",
+			RetryLimit:      "Sorry, I'm having trouble understanding. Let me connect you with a member of our team.",
+			Expired:         "Our previous conversation timed out, so let's start again.",
+			Yes:             "Yes",
+			No:              "No",
 		}
 	}
 	return Messages{
-		NotUnderstood: "抱歉，我没有理解您的回答。",
-		Invalid:       "您的回答不符合要求。",
-		ConfirmAgain:  "请回复“是”或“不是”。",
-		Resume:        "回到刚才的问题：",
-		Cancelled:     "好的，已为您取消。",
-		Restarted:     "好的，我们重新开始。",
-		Handoff:       "正在为您转接人工客服，请稍候。",
-		RetryLimit:    "抱歉，我没能理解您的回答，正在为您转接人工客服。",
-		Expired:       "由于长时间没有回复，之前的对话已结束。",
-		Yes:           "是",
-		No:            "不是",
+		NotUnderstood:   "抱歉，我没有理解您的回答。",
+		Invalid:         "您的回答不符合要求。",
+		ConfirmAgain:    "请回复“是”或“不是”。",
+		ConfirmExplicit: "为了安全，请回复“确认”继续，或回复“不用了”取消。",
+		Waiting:         "好的，不着急。您想好了回复“确认”即可，或回复“不用了”取消。",
+		Resume:          "回到刚才的问题：",
+		Cancelled:       "好的，已为您取消。",
+		Restarted:       "好的，我们重新开始。",
+		Handoff:         "正在为您转接人工客服，请稍候。",
+		RetryLimit:      "抱歉，我没能理解您的回答，正在为您转接人工客服。",
+		Expired:         "由于长时间没有回复，之前的对话已结束。",
+		Yes:             "是",
+		No:              "不是",
 	}
 }
 
@@ -72,6 +82,8 @@ func (m Messages) merge(o Messages) Messages {
 	set(&m.NotUnderstood, o.NotUnderstood)
 	set(&m.Invalid, o.Invalid)
 	set(&m.ConfirmAgain, o.ConfirmAgain)
+	set(&m.ConfirmExplicit, o.ConfirmExplicit)
+	set(&m.Waiting, o.Waiting)
 	set(&m.Resume, o.Resume)
 	set(&m.Cancelled, o.Cancelled)
 	set(&m.Restarted, o.Restarted)

@@ -1,0 +1,173 @@
+package dialogue_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kefuai/kefu/dialogue"
+)
+
+// lostCard is a bank's lost-card flow: the last four digits, a
+// confirmation, then a call that freezes the card.
+func lostCard(relaxed bool) *dialogue.Flow {
+	return &dialogue.Flow{
+		Name: "lost_card", Intents: []string{"lost_card"}, RelaxedConfirm: relaxed,
+		Slots: []dialogue.Slot{{Name: "last4", Type: dialogue.SlotRegex, Pattern: `\b(\d{4})\b`, Prompt: "请提供卡号后四位。"}},
+		States: []dialogue.State{
+			{Name: "ask", Collect: []string{"last4"}, Confirm: "确认冻结尾号 {last4} 的银行卡吗？", Transitions: []dialogue.Transition{
+				{Event: dialogue.EventYes, To: "freeze"}, {Event: dialogue.EventNo, To: "kept"}}},
+			{Name: "freeze", Do: []dialogue.Do{{Call: "freeze"}, {Say: "已冻结。"}}},
+			{Name: "kept", Do: []dialogue.Do{{Say: "好的，没有冻结。"}}},
+		},
+	}
+}
+
+type cardBank struct {
+	e      *dialogue.Engine
+	frozen atomic.Int32
+	t      *testing.T
+	now    time.Time
+}
+
+func newCardBank(t *testing.T, relaxed bool) *cardBank {
+	b := &cardBank{t: t, now: t0}
+	e, err := dialogue.NewEngine([]*dialogue.Flow{lostCard(relaxed)}, dialogue.Options{Funcs: map[string]dialogue.Func{
+		"freeze": func(context.Context, dialogue.Call) (dialogue.Result, error) {
+			b.frozen.Add(1)
+			return dialogue.Result{}, nil
+		}}})
+	require.NoError(t, err)
+	b.e = e
+	return b
+}
+
+// say steps session s; answerable says whether the knowledge base
+// answers the text.
+func (b *cardBank) say(s, text, intent string, conf float64, answerable bool) []string {
+	b.t.Helper()
+	b.now = b.now.Add(time.Minute)
+	acts, err := b.e.Step(context.Background(), s, dialogue.Input{Text: text, Intent: intent, Confidence: conf, Time: b.now,
+		Answerable: func() bool { return answerable }})
+	require.NoError(b.t, err)
+	var out []string
+	for _, a := range acts {
+		out = append(out, a.String())
+	}
+	return out
+}
+
+func (b *cardBank) retries(s string) int {
+	b.t.Helper()
+	sess, err := b.e.Session(context.Background(), s)
+	require.NoError(b.t, err)
+	return sess.Retries
+}
+
+func TestConfirmationNeverActsOnAMisread(t *testing.T) {
+	for _, tc := range []struct {
+		reply      string
+		intent     string
+		conf       float64
+		answerable bool
+		want       []string // the actions of the reply
+	}{
+		// A side question that opens with 对了 is answered, then the
+		// question is asked again.
+		{"对了，挂失要收费吗？", "lost_card", 0.9, true, []string{"answer: 对了，挂失要收费吗？", "confirm: 回到刚才的问题：确认冻结尾号 1234 的银行卡吗？"}},
+		{"对了，你们几点下班", "", 0, false, []string{"answer: 对了，你们几点下班", "confirm: 回到刚才的问题：确认冻结尾号 1234 的银行卡吗？"}},
+		// A yes that goes on to another request does nothing.
+		{"好的，我还想改一下手机号", "change_phone", 0.9, false, []string{"answer change_phone: 好的，我还想改一下手机号", "confirm: 回到刚才的问题：确认冻结尾号 1234 的银行卡吗？"}},
+		// Small talk the bot can answer.
+		{"谢谢", "", 0, true, []string{"answer: 谢谢", "confirm: 回到刚才的问题：确认冻结尾号 1234 的银行卡吗？"}},
+		// Not ready: the question stays open.
+		{"先不要", "", 0, false, []string{"confirm: 好的，不着急。您想好了回复“确认”即可，或回复“不用了”取消。"}},
+		{"等一下，我问问家里人", "", 0, false, []string{"confirm: 好的，不着急。您想好了回复“确认”即可，或回复“不用了”取消。"}},
+		// A tentative yes to a step with side effects asks for an explicit one.
+		{"应该是吧", "", 0, false, []string{"confirm: 为了安全，请回复“确认”继续，或回复“不用了”取消。确认冻结尾号 1234 的银行卡吗？"}},
+		{"没有问题", "", 0, false, []string{"say: 已冻结。", "end completed"}},
+		{"不是不要", "", 0, false, []string{"confirm: 请回复“是”或“不是”。确认冻结尾号 1234 的银行卡吗？"}},
+		{"不用了", "", 0, false, []string{"say: 好的，没有冻结。", "end completed"}},
+	} {
+		t.Run(tc.reply, func(t *testing.T) {
+			b := newCardBank(t, false)
+			b.say("s", "我卡丢了", "lost_card", 0.95, false)
+			got := b.say("s", "尾号1234", "", 0, false)
+			require.Equal(t, []string{"confirm: 确认冻结尾号 1234 的银行卡吗？"}, got)
+			assert.Equal(t, tc.want, b.say("s", tc.reply, tc.intent, tc.conf, tc.answerable))
+			frozen := strings.HasPrefix(strings.Join(tc.want, "|"), "say: 已冻结")
+			assert.Equal(t, frozen, b.frozen.Load() == 1, "the card was frozen: %d", b.frozen.Load())
+			if !strings.Contains(strings.Join(tc.want, "|"), "请回复") {
+				assert.Equal(t, 0, b.retries("s"), "a side question or a wait spends no retry")
+			}
+		})
+	}
+}
+
+func TestRelaxedConfirmAcceptsATentativeYes(t *testing.T) {
+	b := newCardBank(t, true)
+	b.say("s", "我卡丢了", "lost_card", 0.95, false)
+	b.say("s", "1234", "", 0, false)
+	assert.Equal(t, []string{"say: 已冻结。", "end completed"}, b.say("s", "应该是吧", "", 0, false))
+	assert.EqualValues(t, 1, b.frozen.Load())
+
+	// Without the relaxation the same reply asks again, and an explicit
+	// yes then freezes the card.
+	b = newCardBank(t, false)
+	b.say("s", "我卡丢了", "lost_card", 0.95, false)
+	b.say("s", "1234", "", 0, false)
+	b.say("s", "应该是吧", "", 0, false)
+	assert.EqualValues(t, 0, b.frozen.Load())
+	assert.Equal(t, 1, b.retries("s"))
+	assert.Equal(t, []string{"say: 已冻结。", "end completed"}, b.say("s", "确认", "", 0, false))
+}
+
+func TestSideQuestionsInsideAFlow(t *testing.T) {
+	b := newCardBank(t, false)
+	b.say("s", "我卡丢了", "lost_card", 0.95, false)
+	// A question that the classifier files under the flow's own intent is
+	// still a question: answered, no retry spent, the prompt again.
+	assert.Equal(t, []string{"answer: 挂失要收费吗？", "ask last4: 回到刚才的问题：请提供卡号后四位。"},
+		b.say("s", "挂失要收费吗？", "lost_card", 0.9, true))
+	assert.Equal(t, 0, b.retries("s"))
+	// A statement the knowledge base answers is a side question too.
+	assert.Equal(t, []string{"answer: 补卡流程", "ask last4: 回到刚才的问题：请提供卡号后四位。"},
+		b.say("s", "补卡流程", "", 0, true))
+	assert.Equal(t, 0, b.retries("s"))
+	// Something that neither answers nor asks is a failed answer.
+	assert.Equal(t, []string{"ask last4: 抱歉，我没有理解您的回答。请提供卡号后四位。"}, b.say("s", "我在外地", "", 0, false))
+	assert.Equal(t, 1, b.retries("s"))
+}
+
+func TestAQuestionAboutAFlowDoesNotStartIt(t *testing.T) {
+	for _, tc := range []struct {
+		text       string
+		answerable bool
+		starts     bool
+	}{
+		{"挂失要收费吗？", true, false},
+		{"挂失要收费吗", true, false},
+		{"how much does it cost to report a lost card?", true, false},
+		// The knowledge base has no answer: the flow is the best there is.
+		{"挂失要收费吗？", false, true},
+		// Statements and requests start the flow.
+		{"我卡丢了", true, true},
+		{"能帮我挂失吗", true, true},
+		{"怎么挂失", true, true},
+		{"can you freeze my card?", true, true},
+	} {
+		b := newCardBank(t, false)
+		got := b.say("s", tc.text, "lost_card", 0.9, tc.answerable)
+		require.NotEmpty(t, got, tc.text)
+		if tc.starts {
+			assert.Equal(t, "ask last4: 请提供卡号后四位。", got[0], tc.text)
+		} else {
+			assert.Equal(t, []string{"answer: " + tc.text}, got, tc.text)
+		}
+	}
+}
