@@ -30,6 +30,11 @@ type Entry struct {
 	Category string `json:"category,omitempty"`
 	// Tags are free labels for operators.
 	Tags []string `json:"tags,omitempty"`
+	// Intents name the intents the entry answers ("shipping_fee"). A bot
+	// whose classifier is confident of one answers from the entries that
+	// name it, and a flow's answer step ("answer: shipping_fee") answers
+	// with them; see SearchOptions.Intent.
+	Intents []string `json:"intents,omitempty"`
 	// Enabled entries are searchable. A disabled entry is kept and can be
 	// read and edited, but is never returned by a search.
 	Enabled bool `json:"enabled"`
@@ -127,7 +132,7 @@ func (e *InvalidError) Error() string {
 //   - the ID is 1 to [MaxIDLen] bytes without control characters;
 //   - the question is not blank;
 //   - all text is valid UTF-8;
-//   - questions, similar questions, category, tags, suggestions, image
+//   - questions, similar questions, category, tags, intents, suggestions, image
 //     alt texts and link titles are single lines without control
 //     characters, and list items are not blank (the answer text may span
 //     lines);
@@ -166,7 +171,7 @@ func (e *Entry) Validate() error {
 	lists := []struct {
 		field string
 		items []string
-	}{{"similar", e.Similar}, {"tags", e.Tags}, {"suggestions", e.Answer.Suggestions}}
+	}{{"similar", e.Similar}, {"tags", e.Tags}, {"intents", e.Intents}, {"suggestions", e.Answer.Suggestions}}
 	for _, l := range lists {
 		for i, s := range l.items {
 			if strings.TrimSpace(s) == "" {
@@ -225,6 +230,7 @@ func urlProblem(u string) string {
 func (e Entry) Clone() Entry {
 	e.Similar = slices.Clone(e.Similar)
 	e.Tags = slices.Clone(e.Tags)
+	e.Intents = slices.Clone(e.Intents)
 	e.Answer.Images = slices.Clone(e.Answer.Images)
 	e.Answer.Links = slices.Clone(e.Answer.Links)
 	e.Answer.Suggestions = slices.Clone(e.Answer.Suggestions)
@@ -237,7 +243,7 @@ func (e Entry) Equal(f Entry) bool {
 	return e.ID == f.ID && e.Question == f.Question && slices.Equal(e.Similar, f.Similar) &&
 		e.Answer.Text == f.Answer.Text && slices.Equal(e.Answer.Images, f.Answer.Images) &&
 		slices.Equal(e.Answer.Links, f.Answer.Links) && slices.Equal(e.Answer.Suggestions, f.Answer.Suggestions) &&
-		e.Category == f.Category && slices.Equal(e.Tags, f.Tags) && e.Enabled == f.Enabled &&
+		e.Category == f.Category && slices.Equal(e.Tags, f.Tags) && slices.Equal(e.Intents, f.Intents) && e.Enabled == f.Enabled &&
 		e.Version == f.Version && e.Updated.Equal(f.Updated)
 }
 

@@ -62,14 +62,14 @@ func FormatOf(name string) (Format, error) {
 // order they are written. On reading, headers are matched case-insensitively, in
 // any order; id and question are required, the other columns optional.
 //
-// Cells holding lists (similar, tags, suggestions, images, links) have one
+// Cells holding lists (similar, tags, intents, suggestions, images, links) have one
 // item per line. An image line is its URL, a space and its alt text; a link
 // line is its URL, a space and its title. Enabled is true or false (also
 // 1/0, yes/no, 是/否; empty means true); updated is RFC 3339.
 // Line ends in cells may be "\r\n", as spreadsheets write them; the
 // answer's are read as "\n".
 func Columns() []string {
-	return []string{"id", "question", "similar", "answer", "images", "links", "suggestions", "category", "tags", "enabled", "version", "updated"}
+	return []string{"id", "question", "similar", "answer", "images", "links", "suggestions", "category", "tags", "intents", "enabled", "version", "updated"}
 }
 
 // FieldError is a problem with one field of one entry of a file.
@@ -182,6 +182,7 @@ type jsonEntry struct {
 	Answer   Answer    `json:"answer"`
 	Category string    `json:"category"`
 	Tags     []string  `json:"tags"`
+	Intents  []string  `json:"intents"`
 	Enabled  *bool     `json:"enabled"`
 	Version  int64     `json:"version"`
 	Updated  time.Time `json:"updated"`
@@ -242,7 +243,7 @@ func readJSON(r io.Reader) ([]Entry, error) {
 		} else {
 			je.Answer.Text = strings.ReplaceAll(je.Answer.Text, "\r\n", "\n")
 			e := Entry{ID: je.ID, Question: je.Question, Similar: je.Similar, Answer: je.Answer, Category: je.Category,
-				Tags: je.Tags, Enabled: je.Enabled == nil || *je.Enabled, Version: je.Version, Updated: je.Updated}
+				Tags: je.Tags, Intents: je.Intents, Enabled: je.Enabled == nil || *je.Enabled, Version: je.Version, Updated: je.Updated}
 			if err := check(&e, seen, entry); err != nil {
 				var ie *InvalidError
 				if errors.As(err, &ie) {
@@ -383,6 +384,7 @@ func fromTable(rows [][]string) ([]Entry, error) {
 		e.Category = get("category")
 		e.Similar = lines(get("similar"))
 		e.Tags = lines(get("tags"))
+		e.Intents = lines(get("intents"))
 		e.Answer.Suggestions = lines(get("suggestions"))
 		for _, l := range lines(get("images")) {
 			u, alt, _ := strings.Cut(l, " ")
@@ -504,7 +506,7 @@ func toRow(e Entry) []string {
 	return []string{
 		e.ID, e.Question, strings.Join(e.Similar, "\n"), e.Answer.Text,
 		strings.Join(imgs, "\n"), strings.Join(links, "\n"), strings.Join(e.Answer.Suggestions, "\n"),
-		e.Category, strings.Join(e.Tags, "\n"), strconv.FormatBool(e.Enabled),
+		e.Category, strings.Join(e.Tags, "\n"), strings.Join(e.Intents, "\n"), strconv.FormatBool(e.Enabled),
 		strconv.FormatInt(e.Version, 10), updated,
 	}
 }

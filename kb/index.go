@@ -58,6 +58,11 @@ type SearchOptions struct {
 	K int
 	// Category, if set, restricts the search to entries of that category.
 	Category string
+	// Intent, if set, restricts the search to the entries that name it in
+	// Entry.Intents. With Intent set, an empty query returns those entries
+	// in ID order, each with Confidence 1: what a bot answers for an
+	// intent it is sure of.
+	Intent string
 	// MinConfidence drops hits whose Confidence is lower; 0 means
 	// DefaultMinConfidence and a negative value keeps every hit.
 	MinConfidence float64
@@ -589,12 +594,16 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(query) == "" {
-		return nil, nil
-	}
 	k := cmp.Or(opts.K, DefaultK)
 	if k < 0 {
 		k = DefaultK
+	}
+	f := filter{category: opts.Category, intent: opts.Intent}
+	if strings.TrimSpace(query) == "" {
+		if opts.Intent == "" {
+			return nil, nil
+		}
+		return ix.named(f, k), nil
 	}
 	minConf := opts.MinConfidence
 	if minConf == 0 {
@@ -609,7 +618,7 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 	if ix.rerank != nil {
 		want = max(k, ix.cands)
 	}
-	hits := ix.search(&qa, opts.Category, want)
+	hits := ix.search(&qa, f, want)
 	if ix.rerank != nil {
 		var err error
 		if ix.shared != nil {
@@ -620,7 +629,7 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 		if err != nil {
 			return nil, err
 		}
-		hits = ix.current(hits, opts.Category)
+		hits = ix.current(hits, f)
 	}
 	out := hits[:0]
 	for _, h := range hits {
@@ -637,11 +646,40 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 	return out, nil
 }
 
+// filter restricts a search to a category and to the entries of an
+// intent.
+type filter struct{ category, intent string }
+
+func (f filter) ok(e *Entry) bool {
+	return (f.category == "" || e.Category == f.category) && (f.intent == "" || slices.Contains(e.Intents, f.intent))
+}
+
+func (f filter) all() bool { return f.category == "" && f.intent == "" }
+
+// named returns the first k live entries that f admits, in ID order, as
+// hits of confidence 1.
+func (ix *Index) named(f filter, k int) []Hit {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var hits []Hit
+	for i := range ix.ents {
+		en := &ix.ents[i]
+		if en.live && f.ok(&en.e) {
+			hits = append(hits, Hit{Entry: en.e, Score: 1, Confidence: 1, Matched: en.e.Question})
+		}
+	}
+	slices.SortFunc(hits, func(a, b Hit) int { return strings.Compare(a.Entry.ID, b.Entry.ID) })
+	if len(hits) > k {
+		hits = hits[:k]
+	}
+	return hits
+}
+
 // current keeps the hits whose entries the index holds, enabled, in the
-// same version and in category (when set), with the index's copy of each
+// same version and admitted by f, with the index's copy of each
 // entry: a reranker may propose entries the lexical search did not find,
 // from a model trained on an older state of the index.
-func (ix *Index) current(hits []Hit, category string) []Hit {
+func (ix *Index) current(hits []Hit, f filter) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	out := hits[:0]
@@ -651,7 +689,7 @@ func (ix *Index) current(hits []Hit, category string) []Hit {
 			continue
 		}
 		e := ix.ents[s].e
-		if !ix.ents[s].live || e.Version != h.Entry.Version || (category != "" && e.Category != category) {
+		if !ix.ents[s].live || e.Version != h.Entry.Version || !f.ok(&e) {
 			continue
 		}
 		h.Entry = e
@@ -700,7 +738,7 @@ func normTable(k1, b, avg float64, n int) []float64 {
 //     same as a full evaluation's;
 //   - once only common terms are left (see params), they are looked up for
 //     the best params.depth entries so far only.
-func (ix *Index) search(qa *analysis, category string, k int) []Hit {
+func (ix *Index) search(qa *analysis, f filter, k int) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.nQ == 0 {
@@ -782,21 +820,21 @@ func (ix *Index) search(qa *analysis, category string, k int) []Hit {
 		if i > 0 && t.pl.dfQ > common && len(te) > p.depth {
 			// Only common terms are left: score them for the best
 			// candidates so far instead of walking their long lists.
-			h = ix.collect(sc, h[:0], tq, te, category, p.depth)
+			h = ix.collect(sc, h[:0], tq, te, f, p.depth)
 			cs := sc.cs[:0]
 			for _, c := range h {
 				cs = append(cs, c.ent)
 			}
 			sc.cs = cs
-			h = ix.finish(sc, h[:0], cs, terms[i:], 0, math.Inf(-1), category, k)
+			h = ix.finish(sc, h[:0], cs, terms[i:], 0, math.Inf(-1), f, k)
 			pruned = true
 			break
 		}
 		if i > 0 && rest < best && rest < gate {
 			// Maybe no entry outside the candidates can make the top k.
-			h = ix.collect(sc, h[:0], tq, te, category, k)
+			h = ix.collect(sc, h[:0], tq, te, f, k)
 			if len(h) == k && rest <= h[0].score && ix.finishCheaper(sc, te, terms[i:], rest, h[0].score) {
-				h = ix.finish(sc, h[:0], te, terms[i:], rest, h[0].score, category, k)
+				h = ix.finish(sc, h[:0], te, terms[i:], rest, h[0].score, f, k)
 				pruned = true
 				break
 			}
@@ -838,7 +876,7 @@ func (ix *Index) search(qa *analysis, category string, k int) []Hit {
 		}
 	}
 	if !pruned {
-		h = ix.collect(sc, h[:0], tq, te, category, k)
+		h = ix.collect(sc, h[:0], tq, te, f, k)
 	}
 	slices.SortFunc(h, func(a, b cand) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -866,9 +904,9 @@ func (ix *Index) search(qa *analysis, category string, k int) []Hit {
 }
 
 // collect sets each touched entry's best question (mq, bq) from the
-// question scores and returns the k best entries of the category as a
+// question scores and returns the k best entries that f admits as a
 // min-heap.
-func (ix *Index) collect(sc *scratch, h []cand, tq, te []int32, category string, k int) []cand {
+func (ix *Index) collect(sc *scratch, h []cand, tq, te []int32, f filter, k int) []cand {
 	p := &ix.p
 	for _, e := range te {
 		sc.mq[e] = 0
@@ -880,7 +918,7 @@ func (ix *Index) collect(sc *scratch, h []cand, tq, te []int32, category string,
 		}
 	}
 	for _, e := range te {
-		if category == "" || ix.ents[e].e.Category == category {
+		if f.all() || f.ok(&ix.ents[e].e) {
 			h = pushTop(h, k, cand{ent: e, score: p.alpha*sc.mq[e] + (1-p.alpha)*sc.se[e]})
 		}
 	}
@@ -892,13 +930,13 @@ func (ix *Index) collect(sc *scratch, h []cand, tq, te []int32, category string,
 // returns the k best. mq and se hold the candidates' partial scores (see
 // collect), kth the k-th best of them and rest the most the remaining terms
 // can add.
-func (ix *Index) finish(sc *scratch, h []cand, te []int32, terms []sterm, rest, kth float64, category string, k int) []cand {
+func (ix *Index) finish(sc *scratch, h []cand, te []int32, terms []sterm, rest, kth float64, f filter, k int) []cand {
 	p := &ix.p
 	// The candidates still in the running, in slot order, which is also
 	// the order of their questions.
 	live := sc.live[:0]
 	for _, e := range te {
-		if category != "" && ix.ents[e].e.Category != category {
+		if !f.all() && !f.ok(&ix.ents[e].e) {
 			continue
 		}
 		if p.alpha*sc.mq[e]+(1-p.alpha)*sc.se[e]+rest >= kth {

@@ -68,6 +68,7 @@ func Rich(id string) kb.Entry {
 		},
 		Category: "花呗",
 		Tags:     []string{"还款", "payment"},
+		Intents:  []string{"repayment"},
 		Enabled:  true,
 	}
 }
