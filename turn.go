@@ -28,6 +28,9 @@ type Fallback struct {
 	// OfferHumanAfter is how many unanswered messages in a row make the
 	// bot offer a person; 2 when zero.
 	OfferHumanAfter int
+	// NoSmallTalk turns off the built-in answers to greetings, thanks and
+	// goodbyes.
+	NoSmallTalk bool
 	// Texts are what the bot says; empty ones take the defaults.
 	Texts Texts
 }
@@ -49,6 +52,10 @@ type Texts struct {
 	// RatingAsk asks for a rating (see WithRating); RatingThanks thanks
 	// for one.
 	RatingAsk, RatingThanks channel.Bilingual
+	// Greeting, Thanks and Goodbye answer small talk (see ReadSmallTalk)
+	// when no knowledge-base entry names the intent "greeting", "thanks"
+	// or "goodbye".
+	Greeting, Thanks, Goodbye channel.Bilingual
 }
 
 func (f Fallback) withDefaults() Fallback {
@@ -83,6 +90,9 @@ func (f Fallback) withDefaults() Fallback {
 		Zh: "请为本次服务打个分吧：", En: "How would you rate this conversation?"})
 	t.RatingThanks = t.RatingThanks.Or(channel.Bilingual{
 		Zh: "感谢您的评价，祝您生活愉快！", En: "Thank you for your feedback. Have a nice day!"})
+	t.Greeting = t.Greeting.Or(channel.Bilingual{Zh: "您好！请问有什么可以帮您？", En: "Hello! How can I help you?"})
+	t.Thanks = t.Thanks.Or(channel.Bilingual{Zh: "不客气！还有其他问题随时问我。", En: "You're welcome! If there's anything else, just ask."})
+	t.Goodbye = t.Goodbye.Or(channel.Bilingual{Zh: "感谢您的咨询，再见！", En: "Thanks for chatting with us. Goodbye!"})
 	return f
 }
 
@@ -97,9 +107,11 @@ type sessionState struct {
 	Last    time.Time `json:"last"`
 	Misses  int       `json:"misses,omitempty"`
 	Turns   int       `json:"turns"`
-	// En records that the customer last wrote English, for replies to
-	// messages that carry no language (a rating's payload).
-	En bool `json:"en,omitempty"`
+	// Lang is the session's language (channel.LangZH or LangEN), taken
+	// from the customer's messages: set by the first, changed only by a
+	// message that clearly speaks the other language, so that an order
+	// number or an "ok" keeps it.
+	Lang string `json:"lang,omitempty"`
 	// Ended records that the session ended (hand-off, rating): the next
 	// message starts a new one, as does one after the idle timeout.
 	Ended bool `json:"ended,omitempty"`
@@ -197,6 +209,13 @@ type turnCtx struct {
 	fellBack bool
 	ticket   *Ticket
 	inFlow   bool
+	talk     SmallTalk
+
+	// The last knowledge-base search, kept for the answer that follows
+	// the engine's question whether the text is answerable.
+	searched           bool
+	searchQ, searchInt string
+	searchHits         []kb.Hit
 }
 
 func (t *turnCtx) say(s string) {
@@ -205,18 +224,27 @@ func (t *turnCtx) say(s string) {
 	}
 }
 
-func (t *turnCtx) bi(s channel.Bilingual) string { return s.For(t.msg) }
+// bi returns s in the session's language.
+func (t *turnCtx) bi(s channel.Bilingual) string { return s.In(t.st.Lang) }
+
+// setLang updates the session's language from the message.
+func (t *turnCtx) setLang() {
+	lang, sure := channel.DetectLang(t.msg)
+	switch {
+	case t.st.Lang == "" && lang != "":
+		t.st.Lang = lang
+	case t.st.Lang == "":
+		t.st.Lang = channel.LangZH
+	case sure:
+		t.st.Lang = lang
+	}
+}
 
 // run decides the reply: the dialogue first, then the knowledge base, then
 // the fallback.
 func (t *turnCtx) run(ctx context.Context) error {
 	if t.rating > 0 {
-		thanks := t.b.fb.Texts.RatingThanks
-		if t.st.En {
-			t.say(thanks.En)
-		} else {
-			t.say(thanks.Zh)
-		}
+		t.say(t.bi(t.b.fb.Texts.RatingThanks))
 		t.st.RatingAsked = false
 		t.st.Ended = true
 		return nil
@@ -225,15 +253,17 @@ func (t *turnCtx) run(ctx context.Context) error {
 		t.handoff("requested")
 		return nil
 	}
-	t.st.En = channel.English(t.msg)
+	t.setLang()
 	defer t.askRating()
+	intent := t.confidentIntent()
 	if t.p.engine != nil {
-		handled, err := t.dialogue(ctx)
+		handled, in, err := t.dialogue(ctx)
 		if err != nil || handled {
 			return err
 		}
+		intent = in
 	}
-	if t.answer(ctx, t.msg.Text) {
+	if t.answer(ctx, t.msg.Text, intent) {
 		t.st.Misses = 0
 		return nil
 	}
@@ -241,13 +271,28 @@ func (t *turnCtx) run(ctx context.Context) error {
 	return nil
 }
 
+// confidentIntent returns the classifier's intent when it is sure enough
+// of it to act: the dialogue engine's MinConfidence.
+func (t *turnCtx) confidentIntent() string {
+	min := dialogue.DefaultMinConfidence
+	if t.p.engine != nil {
+		min = t.p.engine.MinConfidence()
+	}
+	if t.res.Intent != "" && !t.res.OutOfScope && t.res.Confidence >= min {
+		return t.res.Intent
+	}
+	return ""
+}
+
 // dialogue steps the engine and carries out its actions. It reports
-// whether the engine handled the message.
-func (t *turnCtx) dialogue(ctx context.Context) (bool, error) {
-	in := dialogue.Input{Text: t.msg.Text, Time: t.now}
+// whether the engine handled the message and, when it did not, the intent
+// it asks the answer for.
+func (t *turnCtx) dialogue(ctx context.Context) (bool, string, error) {
+	in := dialogue.Input{Text: t.msg.Text, Time: t.now, Lang: dialogue.Lang(t.st.Lang)}
 	if !t.res.OutOfScope {
 		in.Intent, in.Confidence = t.res.Intent, t.res.Confidence
 	}
+	in.Answerable = func(exact bool) bool { return t.answerable(ctx, t.msg.Text, exact) }
 	actions, err := t.p.engine.Step(ctx, t.msg.SessionID, in)
 	if err != nil {
 		var ce *dialogue.CallError
@@ -256,20 +301,22 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, error) {
 			// that: apologize and hand off rather than fail the turn.
 			t.b.log.Error("kefu: dialogue function failed", "session", t.msg.SessionID, "err", err)
 			t.handoff("function_failed")
-			return true, nil
+			return true, "", nil
 		}
-		return false, err
+		return false, "", err
 	}
 	// Outside flows the engine asks for an answer to anything that starts
 	// no flow: that is the knowledge base's and the fallback's job.
-	flowWork := false
+	flowWork, intent := false, ""
 	for _, a := range actions {
 		if a.Kind != dialogue.ActionAnswer || a.Flow != "" {
 			flowWork = true
+		} else {
+			intent = a.Intent
 		}
 	}
 	if !flowWork {
-		return false, nil
+		return false, intent, nil
 	}
 	t.st.Misses = 0
 	for _, a := range actions {
@@ -289,41 +336,141 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, error) {
 				t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(opts...))
 			}
 		case dialogue.ActionAnswer:
-			q := a.Text
-			if q == "" {
-				q = t.msg.Text
-			}
-			if !t.answer(ctx, q) {
+			if !t.answer(ctx, a.Text, a.Intent) && (a.Text != "" || !t.answer(ctx, t.msg.Text, "")) {
 				t.say(t.bi(t.b.fb.Texts.NotUnderstood))
 			}
 		case dialogue.ActionTicket:
 			if !t.openTicket(ctx, a) {
-				return true, nil
+				return true, "", nil
 			}
 		case dialogue.ActionHandoff:
 			t.handoff(a.Reason.String())
 		case dialogue.ActionEnd:
 		}
 	}
-	return true, nil
+	return true, "", nil
 }
 
-// answer searches the knowledge base and, when an entry is good enough,
-// adds it to the reply.
-func (t *turnCtx) answer(ctx context.Context, q string) bool {
-	if t.p.kb == nil || q == "" {
+// answer answers q, in this order: small talk; the entries that name
+// intent (the intent the classifier is sure of, or the one a flow's answer
+// step names); the knowledge-base entry that matches q best, when its
+// confidence reaches Fallback.MinConfidence. It reports whether it
+// answered.
+func (t *turnCtx) answer(ctx context.Context, q, intent string) bool {
+	if q != "" && !t.b.fb.NoSmallTalk {
+		if k := ReadSmallTalk(q); k != NoSmallTalk {
+			t.talk = k
+			if h := t.named(ctx, k.Intent()); h != nil {
+				t.serve(*h)
+				return true
+			}
+			switch k {
+			case Greeting:
+				t.say(t.bi(t.b.fb.Texts.Greeting))
+			case Thanks:
+				t.say(t.bi(t.b.fb.Texts.Thanks))
+			case Goodbye:
+				t.say(t.bi(t.b.fb.Texts.Goodbye))
+			}
+			return true
+		}
+	}
+	if t.p.kb == nil {
 		return false
 	}
-	hits, err := t.p.kb.Search(ctx, q, kb.SearchOptions{K: t.b.fb.Suggestions, MinConfidence: -1})
-	if err != nil {
-		t.b.log.Warn("kefu: knowledge search failed", "session", t.msg.SessionID, "err", err)
+	if intent != "" {
+		if hits := t.search(ctx, q, intent); len(hits) > 0 {
+			t.serve(hits[0])
+			return true
+		}
+		if h := t.named(ctx, intent); h != nil {
+			t.serve(*h)
+			return true
+		}
+	}
+	if q == "" {
 		return false
 	}
+	hits := t.search(ctx, q, "")
 	t.lastHits = hits
 	if len(hits) == 0 || hits[0].Confidence < t.b.fb.MinConfidence {
 		return false
 	}
-	h := hits[0]
+	t.serve(hits[0])
+	return true
+}
+
+// answerable reports whether answer would answer q without an intent;
+// with exact, whether an entry's question and q cover each other (see
+// exactCover).
+func (t *turnCtx) answerable(ctx context.Context, q string, exact bool) bool {
+	if q == "" {
+		return false
+	}
+	if !exact && !t.b.fb.NoSmallTalk && ReadSmallTalk(q) != NoSmallTalk {
+		return true
+	}
+	if t.p.kb == nil {
+		return false
+	}
+	if exact {
+		hits, err := t.p.kb.Search(ctx, q, kb.SearchOptions{K: 1, MinConfidence: -1, Coverage: true})
+		if err != nil {
+			t.b.log.Warn("kefu: knowledge search failed", "session", t.msg.SessionID, "err", err)
+			return false
+		}
+		return len(hits) > 0 && min(hits[0].Confidence, hits[0].Coverage) >= exactCover
+	}
+	hits := t.search(ctx, q, "")
+	return len(hits) > 0 && hits[0].Confidence >= t.b.fb.MinConfidence
+}
+
+// exactCover is how much an entry's question and a customer's question
+// must cover each other (kb.Hit.Confidence and Coverage) for the entry to
+// answer a question that would otherwise start a flow: "挂失要收费吗？"
+// against the entry question "挂失要收费吗" (1.0) answers, "我的快递到哪了"
+// against "怎么看快递到哪了" (0.64) tracks the order.
+const exactCover = 0.75
+
+// search searches the knowledge base for q (among the entries of intent,
+// when set), repeating no search within a turn. A failed search is logged
+// and finds nothing.
+func (t *turnCtx) search(ctx context.Context, q, intent string) []kb.Hit {
+	if q == "" && intent == "" {
+		return nil
+	}
+	if t.searched && t.searchQ == q && t.searchInt == intent {
+		return t.searchHits
+	}
+	hits, err := t.p.kb.Search(ctx, q, kb.SearchOptions{K: t.b.fb.Suggestions, MinConfidence: -1, Intent: intent})
+	if err != nil {
+		t.b.log.Warn("kefu: knowledge search failed", "session", t.msg.SessionID, "err", err)
+		hits = nil
+	}
+	t.searched, t.searchQ, t.searchInt, t.searchHits = true, q, intent, hits
+	return hits
+}
+
+// named returns an entry that names intent, one whose answer is in the
+// session's language if there is one, or nil.
+func (t *turnCtx) named(ctx context.Context, intent string) *kb.Hit {
+	if t.p.kb == nil || intent == "" {
+		return nil
+	}
+	hits := t.search(ctx, "", intent)
+	for i := range hits {
+		if lang, _ := channel.DetectLang(channel.Message{Text: hits[i].Entry.Answer.Text}); lang == t.st.Lang {
+			return &hits[i]
+		}
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	return &hits[0]
+}
+
+// serve adds entry h's answer to the reply.
+func (t *turnCtx) serve(h kb.Hit) {
 	t.answered = &h
 	a := h.Entry.Answer
 	t.say(a.Text)
@@ -340,7 +487,6 @@ func (t *turnCtx) answer(ctx context.Context, q string) bool {
 		}
 		t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(opts...))
 	}
-	return true
 }
 
 // fallback says the bot did not understand, with suggestions from the
@@ -384,11 +530,11 @@ func (t *turnCtx) fallback(ctx context.Context) {
 // askRating adds the rating question when the customer's intent calls for
 // it (see WithRating) and nothing else is going on.
 func (t *turnCtx) askRating() {
-	if !t.b.rateOn[t.res.Intent] || t.inFlow || t.reply.Handoff {
+	if !(t.b.rateOn[t.res.Intent] || t.b.rateOn[t.talk.Intent()]) || t.inFlow || t.reply.Handoff {
 		return
 	}
 	t.say(t.bi(t.b.fb.Texts.RatingAsk))
-	t.reply.Parts = append(t.reply.Parts, ratingReplies(channel.English(t.msg)))
+	t.reply.Parts = append(t.reply.Parts, ratingReplies(t.st.Lang == channel.LangEN))
 	t.st.RatingAsked = true
 }
 

@@ -167,6 +167,83 @@ func (b Bilingual) For(m Message) string {
 	return b.Zh
 }
 
+// In returns the sentence in language lang: English for "en…", else
+// Chinese. An empty sentence falls back to the other language.
+func (b Bilingual) In(lang string) string {
+	if strings.HasPrefix(strings.ToLower(lang), "en") {
+		if b.En != "" {
+			return b.En
+		}
+		return b.Zh
+	}
+	if b.Zh != "" {
+		return b.Zh
+	}
+	return b.En
+}
+
+// Language codes of the languages kefu speaks.
+const (
+	LangZH = "zh"
+	LangEN = "en"
+)
+
+// DetectLang returns the language m is written in, LangZH or LangEN, and
+// whether the text shows it clearly. Han characters say Chinese (clearly
+// when there are two or more); English words say English clearly when
+// there are two or more, or one of at least three letters. Otherwise
+// m.Meta["lang"] (a page's or an app's language), when it starts with "en"
+// or "zh", gives the language, not clearly; codes, numbers and a lone
+// "ok" ("DD2025061801", "1234") give "". A session keeps its language
+// until a message clearly speaks the other one.
+func DetectLang(m Message) (lang string, sure bool) {
+	han, words, long := 0, 0, 0
+	word, digits := 0, false
+	end := func() {
+		if word >= 2 && !digits {
+			words++
+			if word >= 3 {
+				long++
+			}
+		}
+		word, digits = 0, false
+	}
+	for _, r := range m.Text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+			end()
+		case unicode.Is(unicode.Latin, r) || r == '\'':
+			word++
+		case unicode.IsDigit(r) && word > 0:
+			digits = true
+			word++
+		default:
+			end()
+		}
+	}
+	end()
+	switch {
+	case han >= 2 || han > 0 && words == 0:
+		return LangZH, true
+	case han == 0 && (words >= 2 || long >= 1):
+		return LangEN, true
+	}
+	switch l := strings.ToLower(m.Meta["lang"]); {
+	case strings.HasPrefix(l, "en"):
+		return LangEN, false
+	case strings.HasPrefix(l, "zh"):
+		return LangZH, false
+	}
+	switch {
+	case han > 0:
+		return LangZH, false
+	case words > 0:
+		return LangEN, false
+	}
+	return "", false
+}
+
 // English reports whether m is best answered in English, by the rule of
 // Bilingual.For.
 func English(m Message) bool {

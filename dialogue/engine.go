@@ -31,17 +31,24 @@ type Input struct {
 	// Location is the customer's time zone for relative dates; the
 	// engine's Options.Location when nil, else Time's location.
 	Location *time.Location
+	// Lang is the session's language. A flow speaks it when it has
+	// translations into it (Flow.Translations); otherwise its own
+	// language.
+	Lang Lang
 	// Answerable, when set, reports whether the Bot can answer Text by
-	// itself: a knowledge-base entry answers it well, or it is small talk
-	// (你好, 谢谢). The engine calls it at most once a turn, and only to
-	// decide between a side question and something else: a reply that
-	// does not answer the pending question is answered as a side question
-	// (no retry spent, the question asked again) when it asks something
-	// or is answerable; and a question that asks for information
-	// ("挂失要收费吗？") is answered instead of starting the flow of its
-	// intent when it is answerable. The Bot sets it; see its
-	// documentation of how intents, flows and entries are arbitrated.
-	Answerable func() bool
+	// itself. With exact false the bar is that of a side question: a
+	// knowledge-base entry answers Text well enough, or Text is small talk
+	// (你好, 谢谢). With exact true the customer asked an entry's very
+	// question: the entry's question and Text cover each other.
+	//
+	// The engine asks it only to decide between a side question and
+	// something else. A reply that does not answer the pending question is
+	// answered as a side question (no retry spent, the question asked
+	// again) when it asks something or is answerable. A question that asks
+	// for information ("挂失要收费吗？") is answered instead of starting the
+	// flow of its intent when it is answerable exactly; a statement or a
+	// request ("我卡丢了", "能帮我挂失吗") starts the flow. The Bot sets it.
+	Answerable func(exact bool) bool
 }
 
 // Func is an operator function that a flow calls with a "call" step: look
@@ -129,7 +136,7 @@ type Options struct {
 	IdleTimeout time.Duration
 	// MinConfidence is the confidence an intent needs to start a flow,
 	// fire a transition, trigger a global command or count as a
-	// digression. 0.6 when zero.
+	// digression. DefaultMinConfidence when zero.
 	MinConfidence float64
 	// MaxRetries is the retry limit of slots and confirmations whose flow
 	// sets none. 2 when zero.
@@ -141,6 +148,14 @@ type Options struct {
 	// Globals are the commands that work anywhere.
 	Globals Globals
 }
+
+// DefaultMinConfidence is the confidence an intent needs, by default, for
+// the engine to act on it (Options.MinConfidence).
+const DefaultMinConfidence = 0.6
+
+// MinConfidence returns the confidence an intent needs for the engine to
+// act on it.
+func (e *Engine) MinConfidence() float64 { return e.minConf }
 
 // Engine runs flows over sessions. It is immutable after NewEngine and safe
 // for concurrent use; turns of one session are serialized by the store.
@@ -197,7 +212,7 @@ func NewEngine(flows []*Flow, opts Options) (*Engine, error) {
 		e.idle = 30 * time.Minute
 	}
 	if e.minConf <= 0 {
-		e.minConf = 0.6
+		e.minConf = DefaultMinConfidence
 	}
 	if e.retries <= 0 {
 		e.retries = 2
@@ -318,7 +333,7 @@ type turn struct {
 	f    *flow
 	acts []Action
 	hops int
-	// ans caches in.Answerable: 0 not asked, 1 yes, 2 no.
+	// ans caches in.Answerable(false): 0 not asked, 1 yes, 2 no.
 	ans uint8
 }
 
@@ -382,7 +397,7 @@ func (t *turn) run() error {
 		}
 		if f == nil && t.confident() {
 			f = t.e.byIntent[in.Intent]
-			if f != nil && infoQuestion(in.Text) && t.answerable() {
+			if f != nil && in.Answerable != nil && infoQuestion(in.Text) && in.Answerable(true) {
 				// "挂失要收费吗？" asks about the flow's subject; it does
 				// not ask for the flow.
 				t.emit(Action{Kind: ActionAnswer, Text: in.Text})
@@ -675,7 +690,7 @@ func (t *turn) question() bool { return t.in.Text != "" && ReadReply(t.in.Text, 
 func (t *turn) answerable() bool {
 	if t.ans == 0 {
 		t.ans = 2
-		if t.in.Answerable != nil && t.in.Text != "" && t.in.Answerable() {
+		if t.in.Answerable != nil && t.in.Text != "" && t.in.Answerable(false) {
 			t.ans = 1
 		}
 	}

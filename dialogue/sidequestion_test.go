@@ -53,7 +53,7 @@ func (b *cardBank) say(s, text, intent string, conf float64, answerable bool) []
 	b.t.Helper()
 	b.now = b.now.Add(time.Minute)
 	acts, err := b.e.Step(context.Background(), s, dialogue.Input{Text: text, Intent: intent, Confidence: conf, Time: b.now,
-		Answerable: func() bool { return answerable }})
+		Answerable: func(bool) bool { return answerable }})
 	require.NoError(b.t, err)
 	var out []string
 	for _, a := range acts {

@@ -63,6 +63,9 @@ type SearchOptions struct {
 	// in ID order, each with Confidence 1: what a bot answers for an
 	// intent it is sure of.
 	Intent string
+	// Coverage, when true, also measures Hit.Coverage, at the cost of
+	// analyzing each hit's matched question.
+	Coverage bool
 	// MinConfidence drops hits whose Confidence is lower; 0 means
 	// DefaultMinConfidence and a negative value keeps every hit.
 	MinConfidence float64
@@ -98,6 +101,12 @@ type Hit struct {
 	// Matched is the entry's question (standard or similar) that matched
 	// best.
 	Matched string
+	// Coverage, from 0 to 1, says how much of Matched the query covers,
+	// weighted as Confidence weighs the query's terms: Confidence looks
+	// from the query, Coverage from the entry's question. Both near 1 mean
+	// that the customer asked that very question. Set only when
+	// SearchOptions.Coverage asks for it.
+	Coverage float64
 }
 
 // Index is an in-memory search index over entries: BM25 ranking over the
@@ -643,7 +652,49 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 	if len(out) == 0 {
 		return nil, nil
 	}
+	if opts.Coverage {
+		in := make(map[string]bool, len(qa.terms))
+		for _, t := range qa.terms {
+			in[t.term] = true
+		}
+		for i := range out {
+			out[i].Coverage = ix.cover(in, out[i].Matched)
+		}
+	}
 	return out, nil
+}
+
+// cover returns the share of question m's self-score, scored as a query
+// is, that the terms in query hold.
+func (ix *Index) cover(query map[string]bool, m string) float64 {
+	ma := analyze(ix.an, m, true, &ix.p)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	p := &ix.p
+	nQ := float64(max(ix.nQ, 1))
+	self, got := 0.0, 0.0
+	for _, t := range ma.terms {
+		kw := p.kindW[t.kind]
+		if kw == 0 {
+			continue
+		}
+		df := 0.0
+		if pl := ix.post[t.term]; pl != nil {
+			df = float64(pl.dfQ)
+		}
+		idf := math.Pow(math.Log(1+(nQ-df+0.5)/(df+0.5)), p.idfPow)
+		avg := max(ix.sumQ[t.kind]/nQ, 1e-9)
+		tf := float64(t.tf)
+		v := kw * float64(t.w) * tf * idf * (p.k1 + 1) * tf / (tf + p.k1*(1-p.b+p.b*float64(ma.lens[t.kind])/avg))
+		self += v
+		if query[t.term] {
+			got += v
+		}
+	}
+	if self == 0 {
+		return 0
+	}
+	return got / self
 }
 
 // filter restricts a search to a category and to the entries of an
