@@ -54,9 +54,10 @@ func shopPage(lang, attrs string) string {
 // layoutServer serves the chat of h at / with greetings in Chinese (the
 // default) and English, and test pages: /en.html, /zh.html, /plain.html
 // (no language) and /zh-attr.html (an English page whose script tag says
-// Chinese).
+// Chinese). Messages over 64 bytes are refused.
 func layoutServer(t *testing.T, h channel.Handler) *httptest.Server {
-	chat := webchat.New(h, webchat.Options{Greeting: greetZh, Greetings: map[string]channel.Reply{"en": greetEn}})
+	chat := webchat.New(h, webchat.Options{Greeting: greetZh, Greetings: map[string]channel.Reply{"en": greetEn},
+		Limits: channel.Limits{MaxTextBytes: 64}})
 	mux := http.NewServeMux()
 	for path, body := range map[string]string{
 		"/en.html":      shopPage("en", ""),
@@ -173,10 +174,10 @@ func emulate(s screen) chromedp.Action[chromedp.Void] {
 // A screenshot of each size and language goes to the test's artifact
 // directory: keep them with
 //
-//	go test -run TestBrowserLayout -artifacts -outputdir DIR ./channel/webchat
+//	go test -run 'TestBrowser' -v -artifacts -outputdir DIR ./channel/webchat
 //
-// (they are then under DIR/_artifacts), or set KEFU_SCREENSHOT_DIR to
-// a directory to write them there.
+// (DIR must exist; the test logs the folder under DIR/_artifacts), or set
+// KEFU_SCREENSHOT_DIR to a directory to write them there instead.
 func TestBrowserLayout(t *testing.T) {
 	ctx := testbrowser.New(t, 90*time.Second)
 	srv := layoutServer(t, testbot.New())
@@ -235,6 +236,26 @@ func TestBrowserKeyboard(t *testing.T) {
 	require.NoError(t, err)
 	checkLayout(t, s.name, s, g)
 
+	// A long message grows the input up to 120 pixels, inside the chat.
+	typeText := func(text string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`(() => { const i = ` + inWidget + `.querySelector('.kefu-input');
+			  i.value = ` + jsString(text) + `; i.dispatchEvent(new Event('input')); return true; })()`)(ctx, tg)
+			return err
+		})
+	}
+	require.NoError(t, chromedp.Do(ctx, typeText(strings.Repeat("a long line of text\n", 3))))
+	g, err = chromedp.Run(ctx, chromedp.Evaluate[geometry](measure))
+	require.NoError(t, err)
+	assert.Greater(t, g.Input.H, 44.0, "the input grows with its text")
+	checkLayout(t, s.name+" with three lines", s, g)
+	require.NoError(t, chromedp.Do(ctx, typeText(strings.Repeat("a long line of text\n", 20))))
+	g, err = chromedp.Run(ctx, chromedp.Evaluate[geometry](measure))
+	require.NoError(t, err)
+	assert.InDelta(t, 120, g.Input.H, 0.5, "the input grows up to 120 pixels")
+	checkLayout(t, s.name+" with twenty lines", s, g)
+	require.NoError(t, chromedp.Do(ctx, typeText("")))
+
 	keyboard := func(height, offset int) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
@@ -290,8 +311,8 @@ func TestBrowserKeyboard(t *testing.T) {
 // TestBrowserLanguage checks where the widget takes the customer's
 // language from: data-lang over the page's <html lang>, and the browser's
 // language on a page without one (Chinese for Chinese, English for any
-// other); and that the customer's messages carry it, so the bot answers in
-// it whatever they type.
+// other); that the customer's messages carry it, so the bot answers in it
+// whatever they type; and that the widget's error notes are in it.
 func TestBrowserLanguage(t *testing.T) {
 	ctx := testbrowser.New(t, 60*time.Second)
 	srv := layoutServer(t, channel.HandlerFunc(func(_ context.Context, m channel.Message) (channel.Reply, error) {
@@ -332,6 +353,16 @@ func TestBrowserLanguage(t *testing.T) {
 		require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(input, text+"\r")), name)
 		_, err := chromedp.Run(ctx, chromedp.Poll[bool](botTexts+`.includes(`+jsString(answer)+`)`, chromedp.WithPollingTimeout(10*time.Second)))
 		assert.NoError(t, err, "%s: no answer %q", name, answer)
+		left, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`[` + inWidget + `.querySelector('.kefu-input').value, ` + inWidget + `.querySelector('.kefu-input').offsetHeight]`))
+		require.NoError(t, err)
+		assert.Equal(t, []any{"", 44.0}, left, "%s: the input is emptied, back to one line", name)
+
+		// A message over the server's limit is refused with a note.
+		require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(input, strings.Repeat("a", 65)+"\r")), name)
+		note, err := chromedp.Run(ctx, chromedp.Poll[string](inWidget+`.querySelector('.kefu-note')?.textContent`, chromedp.WithPollingTimeout(10*time.Second)))
+		require.NoError(t, err, "%s: no note", name)
+		assert.Equal(t, tt.want == "zh", hasHan(note), "%s: the note %q is not in %s", name, note, tt.want)
+		assert.Contains(t, note, map[string]string{"zh": "太长", "en": "too long"}[tt.want], name)
 	}
 }
 

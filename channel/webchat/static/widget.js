@@ -521,11 +521,26 @@
     send(text);
     input.focus();
   });
+  // Enter sends, Shift+Enter starts a new line.
+  var sentByEnter = false;
   input.addEventListener('keydown', function (e) {
+    sentByEnter = false;
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
+      sentByEnter = true;
       form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event('submit', { cancelable: true }));
     }
+  });
+  // Some keyboards and automation tools insert the line break of an Enter
+  // whose keydown was prevented; it would be left in the emptied input.
+  input.addEventListener('beforeinput', function (e) {
+    if (sentByEnter && (e.inputType === 'insertLineBreak' || e.inputType === 'insertParagraph')) {
+      e.preventDefault();
+    }
+    sentByEnter = false;
+  });
+  input.addEventListener('keyup', function () {
+    sentByEnter = false;
   });
 
   function mount() {
