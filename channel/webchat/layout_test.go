@@ -134,30 +134,36 @@ const measure = `(() => {
 type screen struct {
 	name          string
 	width, height int64
-	phone         bool  // mobile metrics and touch
-	top, bottom   int64 // safe-area insets (a notch, a home indicator)
+	phone         bool // mobile metrics and touch
+	// Safe-area insets: a notch, a home indicator.
+	top, bottom, left, right int64
 }
 
 var screens = []screen{
 	{name: "phone-390x844", width: 390, height: 844, phone: true, top: 47, bottom: 34},
 	{name: "phone-420x800", width: 420, height: 800, phone: true},
 	{name: "phone-keyboard-390x420", width: 390, height: 420, phone: true}, // the keyboard took the rest
+	{name: "phone-320x568", width: 320, height: 568, phone: true},
+	{name: "phone-landscape-844x390", width: 844, height: 390, phone: true, left: 47, right: 47, bottom: 21},
 	{name: "desktop-1280x800", width: 1280, height: 800},
 }
 
 // emulate sets the tab's viewport to s, and its safe-area insets.
 func emulate(s screen) chromedp.Action[chromedp.Void] {
 	opts := []chromedp.EmulateViewportOption{chromedp.EmulatePortrait}
+	if s.width > s.height {
+		opts[0] = chromedp.EmulateLandscape
+	}
 	if s.phone {
-		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(3))
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2))
 	}
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		if _, err := chromedp.EmulateViewport(s.width, s.height, opts...)(ctx, t); err != nil {
 			return err
 		}
-		top, bottom := s.top, s.bottom
-		_, err := cdp.Call(ctx, t, emulation.SetSafeAreaInsetsOverride,
-			emulation.SetSafeAreaInsetsOverrideParams{Insets: &emulation.SafeAreaInsets{Top: &top, Bottom: &bottom}})
+		top, bottom, left, right := s.top, s.bottom, s.left, s.right
+		_, err := cdp.Call(ctx, t, emulation.SetSafeAreaInsetsOverride, emulation.SetSafeAreaInsetsOverrideParams{
+			Insets: &emulation.SafeAreaInsets{Top: &top, Bottom: &bottom, Left: &left, Right: &right}})
 		return err
 	})
 }
@@ -239,8 +245,8 @@ func TestBrowserKeyboard(t *testing.T) {
 	// A long message grows the input up to 120 pixels, inside the chat.
 	typeText := func(text string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool](`(() => { const i = ` + inWidget + `.querySelector('.kefu-input');
-			  i.value = ` + jsString(text) + `; i.dispatchEvent(new Event('input')); return true; })()`)(ctx, tg)
+			_, err := chromedp.Evaluate[bool](`(() => { const i = `+inWidget+`.querySelector('.kefu-input');
+			  i.value = `+jsString(text)+`; i.dispatchEvent(new Event('input')); return true; })()`)(ctx, tg)
 			return err
 		})
 	}
@@ -314,7 +320,7 @@ func TestBrowserKeyboard(t *testing.T) {
 // other); that the customer's messages carry it, so the bot answers in it
 // whatever they type; and that the widget's error notes are in it.
 func TestBrowserLanguage(t *testing.T) {
-	ctx := testbrowser.New(t, 60*time.Second)
+	ctx := testbrowser.New(t, 90*time.Second)
 	srv := layoutServer(t, channel.HandlerFunc(func(_ context.Context, m channel.Message) (channel.Reply, error) {
 		return channel.TextReply(channel.Bilingual{Zh: "好的：" + m.Meta["lang"], En: "OK: " + m.Meta["lang"]}.For(m)), nil
 	}))
@@ -325,10 +331,7 @@ func TestBrowserLanguage(t *testing.T) {
 	}{
 		{"zh-attr.html", "en-US", "zh"},
 		{"en.html", "zh-CN", "en"},
-		{"zh.html", "en-US", "zh"},
-		{"plain.html", "zh-CN", "zh"},
 		{"plain.html", "zh-TW", "zh"},
-		{"plain.html", "en-GB", "en"},
 		{"plain.html", "fr-FR", "en"},
 	} {
 		name := tt.page + " in a " + tt.browser + " browser"
@@ -353,7 +356,7 @@ func TestBrowserLanguage(t *testing.T) {
 		require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(input, text+"\r")), name)
 		_, err := chromedp.Run(ctx, chromedp.Poll[bool](botTexts+`.includes(`+jsString(answer)+`)`, chromedp.WithPollingTimeout(10*time.Second)))
 		assert.NoError(t, err, "%s: no answer %q", name, answer)
-		left, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`[` + inWidget + `.querySelector('.kefu-input').value, ` + inWidget + `.querySelector('.kefu-input').offsetHeight]`))
+		left, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`[`+inWidget+`.querySelector('.kefu-input').value, `+inWidget+`.querySelector('.kefu-input').offsetHeight]`))
 		require.NoError(t, err)
 		assert.Equal(t, []any{"", 44.0}, left, "%s: the input is emptied, back to one line", name)
 
@@ -369,10 +372,10 @@ func TestBrowserLanguage(t *testing.T) {
 // checkLayout checks the geometry g of the open widget on screen s.
 func checkLayout(t *testing.T, name string, s screen, g geometry) {
 	t.Helper()
-	safeTop, safeBottom := float64(s.top), g.VH-float64(s.bottom)
+	safeLeft, safeTop, safeRight, safeBottom := float64(s.left), float64(s.top), g.VW-float64(s.right), g.VH-float64(s.bottom)
 	for what, r := range map[string]rect{"input": g.Input, "send button": g.Send, "close button": g.Close, "title": g.Title} {
 		assert.True(t, r.Shown, "%s: the %s is not shown", name, what)
-		assert.True(t, r.inside(0, safeTop, g.VW, safeBottom), "%s: the %s %+v is outside the viewport's safe area (%v-%v of %vx%v)", name, what, r, safeTop, safeBottom, g.VW, g.VH)
+		assert.True(t, r.inside(safeLeft, safeTop, safeRight, safeBottom), "%s: the %s %+v is outside the viewport's safe area (%v,%v to %v,%v)", name, what, r, safeLeft, safeTop, safeRight, safeBottom)
 		if g.Launcher.Shown {
 			assert.False(t, g.Launcher.overlaps(r), "%s: the chat button %+v covers the %s %+v", name, g.Launcher, what, r)
 		}

@@ -466,6 +466,8 @@
   }
   if (phone.addEventListener) {
     phone.addEventListener('change', fit);
+  } else if (phone.addListener) {
+    phone.addListener(fit); // Safari before 14
   }
 
   // grow fits the input's height to its text, up to its maximum.
