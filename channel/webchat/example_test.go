@@ -45,3 +45,37 @@ func Example() {
 	// {"type":"session","session_id":"s-1"}
 	// {"type":"reply","reply_to":"c1","session_id":"s-1","replies":[{"type":"text","text":"您可以在订单页申请退货。"},{"type":"quick_replies","options":[{"title":"转人工","payload":"human"}]}]}
 }
+
+// A greeting per language: the widget connects with the customer's
+// language (data-lang, else the page's <html lang>, else the browser's),
+// and is greeted in it; Greeting is for any other language.
+func ExampleOptions_greetings() {
+	bot := channel.HandlerFunc(func(ctx context.Context, m channel.Message) (channel.Reply, error) {
+		return channel.TextReply(channel.Bilingual{Zh: "好的", En: "OK"}.For(m)), nil
+	})
+	chat := webchat.New(bot, webchat.Options{
+		Greeting: channel.TextReply("您好！请问有什么可以帮您？"),
+		Greetings: map[string]channel.Reply{
+			"en": channel.TextReply("Hi! How can I help?"),
+		},
+	})
+	defer chat.Shutdown(context.Background())
+	srv := httptest.NewServer(chat)
+	defer srv.Close()
+
+	ctx := context.Background()
+	for _, lang := range []string{"en-US", "zh-CN"} {
+		c, _, err := websocket.Dial(ctx, srv.URL+"/ws?session_id=s-"+lang+"&greet=1&lang="+lang, nil)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		_, _, _ = c.Read(ctx) // the session
+		_, greeting, _ := c.Read(ctx)
+		fmt.Println(string(greeting))
+		c.CloseNow()
+	}
+	// Output:
+	// {"type":"reply","session_id":"s-en-US","replies":[{"type":"text","text":"Hi! How can I help?"}]}
+	// {"type":"reply","session_id":"s-zh-CN","replies":[{"type":"text","text":"您好！请问有什么可以帮您？"}]}
+}

@@ -4,36 +4,62 @@
 //
 //	<script src="https://shop.example/chat/widget.js"></script>
 //
-// The widget puts a chat bubble in the page's corner; it opens a panel
-// (Chinese first, with English) that shows text, images, links and quick
-// replies, and sends a quick reply's payload when it is clicked. Customer
-// and bot text is always inserted as text, never as HTML. The widget keeps
-// the session ID in the browser's localStorage and reconnects with
-// backoff when the connection drops, so a conversation survives network
-// trouble and page loads. Attributes of the script tag configure it:
-// data-title (the panel's title), data-open="true" (open at once),
-// data-lang ("en" for an English interface) and data-server (where the
-// chat is served, by default where widget.js came from).
+// The widget puts a chat button in the page's corner; it opens a panel
+// that shows text, images, links and quick replies, and sends a quick
+// reply's payload when it is clicked. Customer and bot text is always
+// inserted as text, never as HTML. The widget keeps the session ID in the
+// browser's localStorage and reconnects with backoff when the connection
+// drops, so a conversation survives network trouble and page loads.
+// Attributes of the script tag configure it: data-title (the panel's
+// title), data-open="true" (open at once), data-lang (the customer's
+// language) and data-server (where the chat is served, by default where
+// widget.js came from).
 //
 // The Server answers three paths: /ws (the WebSocket), /widget.js, and /
-// (a demo page that is the widget on a simple page; see
-// Options.HideDemo). Mount it in any mux, under a prefix with
-// http.StripPrefix:
+// (a demo page that is the widget on a simple page, in English with
+// ?lang=en; see Options.HideDemo). Mount it in any mux, under a prefix
+// with http.StripPrefix:
 //
 //	chat := webchat.New(bot, webchat.Options{})
 //	mux.Handle("/chat/", http.StripPrefix("/chat", chat))
 //	defer chat.Shutdown(ctx)
 //
+// # Phones
+//
+// On a screen at most 480 CSS pixels wide or 560 high (a phone, or a
+// phone with its on-screen keyboard up) the open chat takes the whole
+// viewport, follows the visual viewport as the keyboard comes and goes,
+// and keeps clear of the notch and the home indicator
+// (env(safe-area-inset-*), which a page gets with viewport-fit=cover in
+// its viewport meta tag). The chat button hides while the chat is open
+// there; on larger screens the panel opens above it. The input's text is
+// 16 pixels, so that phones do not zoom in when it is focused.
+//
+// # Language
+//
+// The widget speaks Chinese or English: the language of data-lang on the
+// script tag, else of the page (<html lang>), else of the browser
+// (navigator.language). Chinese ("zh", "zh-CN", "zh-TW", …) gives the
+// Chinese interface, any other language the English one. The widget sends
+// that language ("zh" or "en") when it connects and with every message,
+// so that the greeting (Options.Greetings), the bot's replies and the
+// apologies follow it, as do the widget's own words: the placeholder, the
+// buttons, connection notices and errors.
+//
 // # Protocol
 //
-// The client connects to /ws, with ?session_id=… to continue a session and
-// &greet=1 to be greeted (Options.Greeting). Every frame is a JSON text
-// message. The server first sends the session:
+// The client connects to /ws, with ?session_id=… to continue a session,
+// &greet=1 to be greeted (Options.Greeting) and &lang=… for the
+// customer's language (a language tag such as "en" or "zh-CN"), which
+// picks the greeting and is the language of every message that does not
+// name its own. Every frame is a JSON text message. The server first sends
+// the session:
 //
 //	{"type": "session", "session_id": "…"}
 //
 // The client sends messages, with an ID of its choosing echoed back and an
-// optional language ("zh", "en"):
+// optional language ("zh", "en"; the connection's when empty), which the
+// handler finds in Message.Meta["lang"]:
 //
 //	{"type": "message", "id": "c1", "text": "我想退货", "lang": "zh"}
 //
@@ -66,6 +92,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -101,8 +128,13 @@ type Options struct {
 	// connection with 401. Customers are anonymous when nil.
 	Identify func(r *http.Request) (userID string, err error)
 	// Greeting is sent to a client that asks for it (a page that has just
-	// opened the chat); nothing is sent when it has no parts.
+	// opened the chat) when Greetings has none in the client's language;
+	// nothing is sent when it has no parts.
 	Greeting channel.Reply
+	// Greetings are greetings in other languages, by language tag ("en",
+	// "zh", "zh-TW"; case does not matter). A client whose language is
+	// "en-GB" gets the greeting of "en-GB", else of "en", else Greeting.
+	Greetings map[string]channel.Reply
 	// Limits bound messages; see channel.Limits.
 	Limits channel.Limits
 	// MaxFrameBytes bounds a frame from the client; 16 KiB when zero.
@@ -179,6 +211,13 @@ func New(h channel.Handler, opts Options) *Server {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if len(opts.Greetings) > 0 {
+		g := make(map[string]channel.Reply, len(opts.Greetings))
+		for tag, r := range opts.Greetings {
+			g[normTag(tag)] = r
+		}
+		opts.Greetings = g
 	}
 	opts.Apology = opts.Apology.Or(channel.DefaultApology())
 	opts.Busy = opts.Busy.Or(channel.DefaultBusy())
@@ -283,7 +322,11 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if !s.opts.Limits.ValidID(sid) {
 		sid = wire.NewID()
 	}
-	cn := &conn{s: s, c: c, sid: sid, user: userID, queue: make(chan inFrame, s.opts.QueueSize),
+	l := q.Get("lang")
+	if !validTag(l) {
+		l = ""
+	}
+	cn := &conn{s: s, c: c, sid: sid, user: userID, lang: l, queue: make(chan inFrame, s.opts.QueueSize),
 		limit: channel.NewLimiter(channel.LimiterOptions{Rate: s.opts.Rate, Burst: s.opts.Burst})}
 	cn.run(q.Get("greet") == "1")
 }
@@ -294,6 +337,7 @@ type conn struct {
 	c     *websocket.Conn
 	sid   string
 	user  string
+	lang  string // the customer's language, from the URL; "" when unknown
 	queue chan inFrame
 	limit *channel.Limiter
 	ctx   context.Context // ends when the connection does
@@ -329,8 +373,8 @@ func (cn *conn) run(greet bool) {
 		cn.c.CloseNow()
 		return
 	}
-	if greet && len(cn.s.opts.Greeting.Parts) > 0 {
-		_ = cn.write(outFrame{Type: "reply", SessionID: cn.sid}.withReply(cn.s.opts.Greeting))
+	if g := cn.s.greeting(cn.lang); greet && len(g.Parts) > 0 {
+		_ = cn.write(outFrame{Type: "reply", SessionID: cn.sid}.withReply(g))
 	}
 
 	var worker sync.WaitGroup
@@ -387,7 +431,7 @@ func (cn *conn) read() error {
 			_ = cn.c.Close(websocket.StatusPolicyViolation, "too many messages")
 			return nil
 		}
-		m := channel.Message{Text: f.Text, Meta: lang(f.Lang)}
+		m := channel.Message{Text: f.Text, Meta: cn.meta(f.Lang)}
 		busy := cn.s.opts.Busy.For(m)
 		if cn.write(outFrame{Type: "error", ReplyTo: clip(f.ID), SessionID: cn.sid, Error: &wire.Error{Code: wire.CodeRateLimited, Message: busy}}.withReply(channel.TextReply(busy))) != nil {
 			return nil
@@ -405,7 +449,7 @@ func (cn *conn) work() {
 			Channel:   cn.s.opts.Channel,
 			Text:      f.Text,
 			Time:      cn.s.opts.Now(),
-			Meta:      lang(f.Lang),
+			Meta:      cn.meta(f.Lang),
 		}
 		if err := cn.s.opts.Limits.Check(msg); err != nil {
 			_, code := wire.Classify(err)
@@ -470,11 +514,57 @@ func (cn *conn) write(f outFrame) error {
 	return cn.c.Write(ctx, websocket.MessageText, b)
 }
 
-func lang(l string) map[string]string {
+// meta returns the Meta of a message in language l, the connection's
+// language when l is empty.
+func (cn *conn) meta(l string) map[string]string {
+	if l == "" {
+		l = cn.lang
+	}
 	if l == "" {
 		return nil
 	}
 	return map[string]string{"lang": l}
+}
+
+// greeting returns the greeting for a client in language tag: that of the
+// whole tag, else of its primary language, else Options.Greeting.
+func (s *Server) greeting(tag string) channel.Reply {
+	if tag = normTag(tag); tag != "" && len(s.opts.Greetings) > 0 {
+		if g, ok := s.opts.Greetings[tag]; ok {
+			return g
+		}
+		if i := strings.IndexByte(tag, '-'); i > 0 {
+			if g, ok := s.opts.Greetings[tag[:i]]; ok {
+				return g
+			}
+		}
+	}
+	return s.opts.Greeting
+}
+
+// normTag returns a language tag in lower case with hyphens: "zh_CN" is
+// "zh-cn".
+func normTag(tag string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(tag)), "_", "-")
+}
+
+// validTag reports whether tag looks like a language tag: at most 16
+// bytes of ASCII letters, digits, hyphens and underscores, starting with
+// a letter.
+func validTag(tag string) bool {
+	if tag == "" || len(tag) > 16 {
+		return false
+	}
+	for i := 0; i < len(tag); i++ {
+		c := tag[i] | 0x20 // lower case for letters
+		switch {
+		case c >= 'a' && c <= 'z':
+		case i > 0 && (tag[i] >= '0' && tag[i] <= '9' || tag[i] == '-' || tag[i] == '_'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func clip(id string) string {

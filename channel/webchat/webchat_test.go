@@ -429,3 +429,66 @@ func BenchmarkTurn(b *testing.B) {
 		}
 	}
 }
+
+// TestLanguage checks that the language a client connects with picks the
+// greeting, by the whole tag, then its primary language, then the default,
+// and is the language of its messages that do not name their own.
+func TestLanguage(t *testing.T) {
+	en := channel.TextReply("Hello!")
+	tw := channel.TextReply("您好（繁體）")
+	langs := make(chan string, 1)
+	h := channel.HandlerFunc(func(_ context.Context, m channel.Message) (channel.Reply, error) {
+		langs <- m.Meta["lang"]
+		return channel.TextReply(channel.Bilingual{Zh: "好的", En: "OK"}.For(m)), nil
+	})
+	_, srv := newServer(t, h, webchat.Options{Greeting: greeting, Greetings: map[string]channel.Reply{"EN": en, "zh_TW": tw}})
+	for query, want := range map[string]channel.Reply{
+		"?greet=1&lang=en":                         en,
+		"?greet=1&lang=en-GB":                      en,
+		"?greet=1&lang=zh-TW":                      tw,
+		"?greet=1&lang=ZH_tw":                      tw,
+		"?greet=1&lang=zh-CN":                      greeting,
+		"?greet=1&lang=fr":                         greeting,
+		"?greet=1":                                 greeting,
+		"?greet=1&lang=%3Cb%3E":                    greeting,
+		"?greet=1&lang=-en":                        greeting,
+		"?greet=1&lang=" + strings.Repeat("e", 17): greeting,
+	} {
+		c := dial(t, srv, query)
+		c.next()
+		assert.Equal(t, want.Parts, c.next().Replies, query)
+	}
+
+	c := dial(t, srv, "?lang=en-US")
+	c.next()
+	c.send("1", "你好")
+	assert.Equal(t, "en-US", <-langs, "a message without a language has the connection's")
+	assert.Equal(t, "OK", c.next().text())
+	b, _ := json.Marshal(map[string]string{"type": "message", "id": "2", "text": "hello", "lang": "zh"})
+	c.sendRaw(websocket.MessageText, b)
+	assert.Equal(t, "zh", <-langs, "a message's own language wins")
+	assert.Equal(t, "好的", c.next().text())
+
+	c = dial(t, srv, "")
+	c.next()
+	c.send("3", "hello")
+	assert.Empty(t, <-langs, "no language when none is known")
+}
+
+// TestBusyLanguage checks that a client told to slow down is told so in
+// the language it connected with.
+func TestBusyLanguage(t *testing.T) {
+	_, srv := newServer(t, testbot.New(), webchat.Options{Rate: 0.001, Burst: 1})
+	c := dial(t, srv, "?lang=en")
+	c.next()
+	c.send("1", "你好")
+	c.send("2", "你好")
+	for range 2 {
+		if f := c.next(); f.Error != nil {
+			assert.Equal(t, "rate_limited", f.Error.Code)
+			assert.Equal(t, channel.DefaultBusy().En, f.text())
+			return
+		}
+	}
+	t.Fatal("the second message was not refused")
+}

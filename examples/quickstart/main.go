@@ -126,17 +126,11 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		}
 		handler = channel.Chain(handler, webhook.Handoff(a.sender, webhook.NewRecorder(webhook.RecorderOptions{})))
 	}
+	greetings := demo.Greetings()
 	chat := webchat.New(handler, webchat.Options{
-		Greeting: channel.Reply{Parts: []channel.Part{
-			channel.Text(demo.Greeting()),
-			channel.QuickReplies(
-				channel.QuickReply{Title: "运费怎么收？"},
-				channel.QuickReply{Title: "我的快递到哪了"},
-				channel.QuickReply{Title: "我想退货"},
-				channel.QuickReply{Title: "Do you ship abroad?"},
-			),
-		}},
-		Logger: log,
+		Greeting:  greetings["zh"], // for languages other than Chinese and English
+		Greetings: greetings,
+		Logger:    log,
 	})
 	mux := http.NewServeMux()
 	mux.Handle(httpapi.Path, httpapi.New(handler, httpapi.Options{Logger: log}))

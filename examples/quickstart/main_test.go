@@ -23,6 +23,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -186,7 +187,8 @@ const inWidget = `document.querySelector('#kefu-chat').shadowRoot`
 
 // TestBrowser opens the demo bot's page in headless Chromium, asks a
 // question in Chinese, clicks a quick reply, and checks that markup typed by
-// a customer is shown as text and never run.
+// a customer is shown as text and never run; then opens the English page
+// on a phone and checks that the chat is in English only.
 func TestBrowser(t *testing.T) {
 	ctx := testbrowser.New(t, 60*time.Second)
 	_, srv := startApp(t, t.TempDir())
@@ -229,11 +231,34 @@ func TestBrowser(t *testing.T) {
 	assert.Equal(t, attack, eval(lastUser), "the customer's markup is shown as text")
 	assert.Equal(t, "undefined", eval(`typeof window.__xss`), "and never run")
 
-	if dir := os.Getenv("KEFU_SCREENSHOT_DIR"); dir != "" {
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "quickstart.png"), png, 0o644))
+	// Screenshots go to the test's artifact directory (go test -artifacts
+	// keeps them), or to $KEFU_SCREENSHOT_DIR.
+	dir := os.Getenv("KEFU_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.ArtifactDir()
 	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "quickstart.png"), png, 0o644))
+
+	// The English demo page on a phone, in a new session: the greeting and
+	// the answers are in English only.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)),
+		chromedp.Evaluate[chromedp.Void](`localStorage.clear()`),
+		chromedp.Navigate(srv.URL+"/?lang=en"),
+		waitBot("Qinghe Select's assistant"),
+	), "English greeting")
+	option = chromedp.JSPath(`Array.from(` + inWidget + `.querySelectorAll('.kefu-option')).filter(b => b.textContent === 'Where is my order?' && !b.disabled).pop()`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Tap(option), waitBot("What's your order number?")), "an English quick reply")
+	for _, text := range strings.Split(eval(botTexts), "\n") {
+		assert.False(t, strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) }), "Chinese on the English page: %q", text)
+	}
+	assert.Equal(t, "Type your question…", eval(inWidget+`.querySelector('.kefu-input').placeholder`))
+	png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "quickstart-phone-en.png"), png, 0o644))
+	t.Logf("screenshots in %s", dir)
 }
 
 func jsString(s string) string {

@@ -19,25 +19,11 @@ import (
 // The demo content wired into a kefu.Bot, as the quickstart does.
 func TestBot(t *testing.T) {
 	ctx := context.Background()
-	m, err := model()
-	require.NoError(t, err)
-	flows, err := demo.Flows()
-	require.NoError(t, err)
-	engine, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: demo.Funcs()})
-	require.NoError(t, err)
-	entries, err := demo.Entries()
-	require.NoError(t, err)
-	ix, err := kb.NewIndex(kb.IndexOptions{Words: demo.Words(), Synonyms: demo.Synonyms()})
-	require.NoError(t, err)
-	ix.Put(entries...)
 	var tickets []string
-	bot, err := kefu.New(kefu.WithIntents(m), kefu.WithDialogue(engine), kefu.WithKnowledge(ix),
-		kefu.WithIntentTitles(demo.IntentTitles()),
-		kefu.WithTickets(func(_ context.Context, tk kefu.Ticket) error {
-			tickets = append(tickets, tk.Queue+": "+tk.Summary)
-			return nil
-		}))
-	require.NoError(t, err)
+	bot := newBot(t, func(_ context.Context, tk kefu.Ticket) error {
+		tickets = append(tickets, tk.Queue+": "+tk.Summary)
+		return nil
+	})
 
 	now := time.Date(2025, 6, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	for _, turn := range []struct{ say, want string }{
@@ -67,4 +53,25 @@ func TestBot(t *testing.T) {
 		assert.Contains(t, strings.Join(texts, "\n"), turn.want, "> %s", turn.say)
 	}
 	assert.Equal(t, []string{"returns: 退货 DD2025061502（尺码不合适），2025-06-22 上门取件"}, tickets)
+}
+
+// newBot wires the demo content into a kefu.Bot in memory, with tickets
+// going to tickets.
+func newBot(t *testing.T, tickets kefu.TicketFunc) *kefu.Bot {
+	t.Helper()
+	m, err := model()
+	require.NoError(t, err)
+	flows, err := demo.Flows()
+	require.NoError(t, err)
+	engine, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: demo.Funcs()})
+	require.NoError(t, err)
+	entries, err := demo.Entries()
+	require.NoError(t, err)
+	ix, err := kb.NewIndex(kb.IndexOptions{Words: demo.Words(), Synonyms: demo.Synonyms()})
+	require.NoError(t, err)
+	ix.Put(entries...)
+	bot, err := kefu.New(kefu.WithIntents(m), kefu.WithDialogue(engine), kefu.WithKnowledge(ix),
+		kefu.WithIntentTitles(demo.IntentTitles()), kefu.WithTickets(tickets))
+	require.NoError(t, err)
+	return bot
 }

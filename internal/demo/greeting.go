@@ -1,12 +1,35 @@
 package demo
 
-// Greeting returns the bot's opening message, Chinese first, then English.
-func Greeting() string {
-	return "您好，我是青禾优选的智能客服小禾，很高兴为您服务！\n" +
-		"您可以直接问我运费、发货时间、退换货、发票、优惠券、尺码等问题，" +
-		"也可以发送订单号查物流（演示订单：DD2025061801）。需要人工服务请发送“转人工”。\n" +
-		"Hi, I'm Xiaohe, Qinghe Select's assistant. Ask me about shipping, returns, " +
-		"payment or sizes, or say \"where is my order\" to track one (try DD2025061801)."
+import "github.com/kefuai/kefu/channel"
+
+// Greetings returns the bot's opening message by language, "zh" and
+// "en", each with quick replies in its own language, for
+// webchat.Options.Greetings.
+func Greetings() map[string]channel.Reply {
+	return map[string]channel.Reply{
+		"zh": {Parts: []channel.Part{
+			channel.Text("您好，我是青禾优选的智能客服小禾，很高兴为您服务！\n" +
+				"您可以直接问我运费、发货时间、退换货、发票、优惠券、尺码等问题，" +
+				"也可以发送订单号查物流（演示订单：DD2025061801）。需要人工服务请发送“转人工”。"),
+			channel.QuickReplies(
+				channel.QuickReply{Title: "运费怎么收？"},
+				channel.QuickReply{Title: "我的快递到哪了"},
+				channel.QuickReply{Title: "我想退货"},
+				channel.QuickReply{Title: "尺码怎么选？"},
+			),
+		}},
+		"en": {Parts: []channel.Part{
+			channel.Text("Hi, I'm Xiaohe, Qinghe Select's assistant. Ask me about shipping, returns, " +
+				"payment or sizes, or say \"where is my order\" to track one (try DD2025061801). " +
+				"To talk to a person, just say so."),
+			channel.QuickReplies(
+				channel.QuickReply{Title: "How much is shipping?"},
+				channel.QuickReply{Title: "Where is my order?"},
+				channel.QuickReply{Title: "I'd like to return an item"},
+				channel.QuickReply{Title: "Which size should I choose?"},
+			),
+		}},
+	}
 }
 
 // IntentTitles returns, for the intents worth offering as "did you
