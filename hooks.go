@@ -120,7 +120,8 @@ func (h *hooks) turn(t *turnCtx) {
 	}
 	if t.answered != nil {
 		e := add(analytics.AnswerServed)
-		e.EntryID, e.Category = t.answered.Entry.ID, t.answered.Entry.Category
+		e.EntryID, e.Category, e.Confidence = t.answered.Entry.ID, t.answered.Entry.Category, t.answered.Confidence
+		e.Intent = t.confidentIntent()
 	}
 	if t.fellBack {
 		add(analytics.Fallback).Text = m.Text
@@ -128,7 +129,8 @@ func (h *hooks) turn(t *turnCtx) {
 	if t.reply.Handoff {
 		add(analytics.Handoff).Reason = t.reply.HandoffReason
 	}
-	add(analytics.MessageOut).Text = t.reply.PlainText()
+	out := add(analytics.MessageOut)
+	out.Text, out.Flow, out.State = t.reply.PlainText(), t.flow, t.state
 	if t.reply.Handoff || t.rating > 0 {
 		add(analytics.SessionEnded)
 		h.forget(m.SessionID)

@@ -182,8 +182,39 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 	if t.res.Intent != "" && !t.res.OutOfScope {
 		reply.Intent = &channel.Intent{Name: t.res.Intent, Confidence: t.res.Confidence}
 	}
+	if msg.Explain {
+		reply.Explanation = t.explain(ctx)
+	}
 	b.hooks.turn(t)
 	return reply, nil
+}
+
+// explain says how the turn arrived at its reply.
+func (t *turnCtx) explain(ctx context.Context) *channel.Explanation {
+	x := &channel.Explanation{Lang: t.st.Lang, OutOfScope: t.classified && t.res.OutOfScope,
+		Intent: t.confidentIntent(), SmallTalk: t.talk.Intent(), Flow: t.flow, State: t.state, Steps: t.steps}
+	for _, s := range t.res.Ranked {
+		x.Intents = append(x.Intents, channel.Intent{Name: s.Intent, Confidence: s.Confidence})
+	}
+	if t.answered != nil {
+		x.Entry = &channel.EntryMatch{ID: t.answered.Entry.ID, Confidence: t.answered.Confidence, Matched: t.answered.Matched}
+	}
+	if t.flow != "" && t.p.engine != nil {
+		if s, err := t.p.engine.Session(ctx, t.msg.SessionID); err == nil && s.Flow == t.flow {
+			x.Slots = map[string]string{}
+			for k, v := range s.Slots {
+				x.Slots[k] = v.Text
+			}
+		}
+	}
+	return x
+}
+
+// step records what the turn did, for its explanation.
+func (t *turnCtx) step(s string) {
+	if t.msg.Explain {
+		t.steps = append(t.steps, s)
+	}
 }
 
 // turnCtx is one turn in progress.
@@ -210,6 +241,10 @@ type turnCtx struct {
 	ticket   *Ticket
 	inFlow   bool
 	talk     SmallTalk
+	// The flow and state the turn left the conversation in, and what it
+	// did (with Message.Explain).
+	flow, state string
+	steps       []string
 
 	// The last knowledge-base search, kept for the answer that follows
 	// the engine's question whether the text is answerable.
@@ -323,6 +358,14 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, string, error) {
 		if a.Flow != "" {
 			t.inFlow = true
 		}
+		t.flow, t.state = a.Flow, a.State
+		switch a.Kind {
+		case dialogue.ActionEnd, dialogue.ActionHandoff:
+			t.flow, t.state = "", ""
+		}
+		if a.Kind != dialogue.ActionSay && a.Kind != dialogue.ActionAnswer {
+			t.step(a.Summary())
+		}
 		switch a.Kind {
 		case dialogue.ActionSay:
 			t.say(a.Text)
@@ -360,6 +403,7 @@ func (t *turnCtx) answer(ctx context.Context, q, intent string) bool {
 	if q != "" && !t.b.fb.NoSmallTalk {
 		if k := ReadSmallTalk(q); k != NoSmallTalk {
 			t.talk = k
+			t.step("small talk " + k.Intent())
 			if h := t.named(ctx, k.Intent()); h != nil {
 				t.serve(*h)
 				return true
@@ -472,6 +516,7 @@ func (t *turnCtx) named(ctx context.Context, intent string) *kb.Hit {
 // serve adds entry h's answer to the reply.
 func (t *turnCtx) serve(h kb.Hit) {
 	t.answered = &h
+	t.step("answer " + h.Entry.ID)
 	a := h.Entry.Answer
 	t.say(a.Text)
 	for _, im := range a.Images {
@@ -494,6 +539,7 @@ func (t *turnCtx) serve(h kb.Hit) {
 // person after repeated misses.
 func (t *turnCtx) fallback(ctx context.Context) {
 	t.fellBack = true
+	t.step("fallback")
 	t.st.Misses++
 	texts := t.b.fb.Texts
 	if t.st.Misses >= t.b.fb.OfferHumanAfter {
@@ -539,6 +585,7 @@ func (t *turnCtx) askRating() {
 }
 
 func (t *turnCtx) handoff(reason string) {
+	t.step("handoff " + reason)
 	t.reply.Handoff = true
 	t.reply.HandoffReason = reason
 	t.st.Ended = true

@@ -113,9 +113,14 @@ type Event struct {
 	Confidence float64
 	OutOfScope bool
 
-	// EntryID and Category identify the knowledge-base entry served.
+	// EntryID and Category identify the knowledge-base entry served;
+	// Confidence is then the search's confidence in it.
 	EntryID  string
 	Category string
+
+	// Flow and State say where the conversation's flow stood after the
+	// turn (MessageOut), "" outside flows.
+	Flow, State string
 
 	// Reason says why a conversation was handed off, as a short code such
 	// as "customer_request" or "low_confidence" (it becomes a metric
@@ -171,6 +176,8 @@ type jsonEvent struct {
 	OutOfScope bool      `json:"out_of_scope,omitempty"`
 	EntryID    string    `json:"entry_id,omitempty"`
 	Category   string    `json:"category,omitempty"`
+	Flow       string    `json:"flow,omitempty"`
+	State      string    `json:"state,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
 	Rating     int       `json:"rating,omitempty"`
 	DurationMS int64     `json:"duration_ms,omitempty"`
@@ -184,7 +191,7 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	return json.Marshal(jsonEvent{
 		ID: e.ID, Kind: e.Kind, Time: e.Time, SessionID: e.SessionID, UserID: e.UserID, Channel: e.Channel,
 		Text: e.Text, Intent: e.Intent, Confidence: e.Confidence, OutOfScope: e.OutOfScope,
-		EntryID: e.EntryID, Category: e.Category, Reason: e.Reason, Rating: e.Rating,
+		EntryID: e.EntryID, Category: e.Category, Flow: e.Flow, State: e.State, Reason: e.Reason, Rating: e.Rating,
 		DurationMS: e.Duration.Milliseconds(), Resolved: e.Resolved, Confirmed: e.Confirmed,
 	})
 }
@@ -198,7 +205,7 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	*e = Event{
 		ID: j.ID, Kind: j.Kind, Time: j.Time, SessionID: j.SessionID, UserID: j.UserID, Channel: j.Channel,
 		Text: j.Text, Intent: j.Intent, Confidence: j.Confidence, OutOfScope: j.OutOfScope,
-		EntryID: j.EntryID, Category: j.Category, Reason: j.Reason, Rating: j.Rating,
+		EntryID: j.EntryID, Category: j.Category, Flow: j.Flow, State: j.State, Reason: j.Reason, Rating: j.Rating,
 		Duration: time.Duration(j.DurationMS) * time.Millisecond, Resolved: j.Resolved, Confirmed: j.Confirmed,
 	}
 	return nil

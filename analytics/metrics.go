@@ -71,7 +71,7 @@ func NewMetrics(opts MetricsOptions) *Metrics {
 			Name: "kefu_sessions_ended_total", Help: "Conversations ended, by channel and whether they count as resolved.",
 		}, []string{"channel", "resolved"}),
 		intents: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "kefu_intents_recognized_total", Help: "Customer messages classified, by top intent and whether it was out of scope.",
+			Name: "kefu_intents_recognized_total", Help: "Customer messages classified, by intent (out_of_scope when none fits) and whether it was out of scope.",
 		}, []string{"intent", "out_of_scope"}),
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kefu_answers_served_total", Help: "Knowledge-base answers served, by category.",
@@ -119,7 +119,13 @@ func (m *Metrics) Handle(_ context.Context, e Event) error {
 		m.ended.WithLabelValues(label(e.Channel), strconv.FormatBool(e.Resolved)).Inc()
 		m.duration.Observe(e.Duration.Seconds())
 	case IntentRecognized:
-		m.intents.WithLabelValues(label(e.Intent), strconv.FormatBool(e.OutOfScope)).Inc()
+		// An out-of-scope message is not counted under the intent it was
+		// rejected from.
+		in := e.Intent
+		if e.OutOfScope {
+			in = "out_of_scope"
+		}
+		m.intents.WithLabelValues(label(in), strconv.FormatBool(e.OutOfScope)).Inc()
 	case AnswerServed:
 		m.answers.WithLabelValues(label(e.Category)).Inc()
 	case Fallback:

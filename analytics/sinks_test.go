@@ -107,9 +107,9 @@ kefu_messages_total{channel="wecom",direction="out"} 1
 kefu_sessions_ended_total{channel="web",resolved="false"} 1
 kefu_sessions_ended_total{channel="web",resolved="true"} 1
 kefu_sessions_ended_total{channel="wecom",resolved="true"} 1
-# HELP kefu_intents_recognized_total Customer messages classified, by top intent and whether it was out of scope.
+# HELP kefu_intents_recognized_total Customer messages classified, by intent (out_of_scope when none fits) and whether it was out of scope.
 # TYPE kefu_intents_recognized_total counter
-kefu_intents_recognized_total{intent="chitchat",out_of_scope="true"} 1
+kefu_intents_recognized_total{intent="out_of_scope",out_of_scope="true"} 1
 kefu_intents_recognized_total{intent="invoice",out_of_scope="false"} 1
 kefu_intents_recognized_total{intent="return_goods",out_of_scope="false"} 1
 # HELP kefu_fallbacks_total Customer messages the bot had no answer for, by channel.

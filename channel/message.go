@@ -45,6 +45,8 @@ type Message struct {
 	// Meta carries what else the channel knows: a page URL, a language,
 	// an agent ID. Handlers must not change it.
 	Meta map[string]string
+	// Explain asks the handler to explain its reply (Reply.Explanation).
+	Explain bool
 }
 
 // Attachment is a file sent with a message.

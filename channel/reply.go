@@ -34,6 +34,9 @@ type Reply struct {
 	// HandoffReason says why, for the person who takes over: "customer
 	// asked", "repeated misunderstanding".
 	HandoffReason string
+	// Explanation says how the reply was arrived at, when the message
+	// asked (Message.Explain).
+	Explanation *Explanation
 }
 
 // Part is one piece of a reply. Type says which fields are used: Text for

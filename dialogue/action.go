@@ -34,9 +34,13 @@ const (
 	// ActionEnd: the flow Flow ended for Reason. Bots use it to ask for a
 	// rating or to log the outcome.
 	ActionEnd
+	// ActionCall: the flow called the operator function Func, which
+	// succeeded. It is done already: bots log or explain it, nothing
+	// more.
+	ActionCall
 )
 
-var actionNames = [...]string{"", "say", "ask", "confirm", "answer", "ticket", "handoff", "end"}
+var actionNames = [...]string{"", "say", "ask", "confirm", "answer", "ticket", "handoff", "end", "call"}
 
 // String returns the kind's lower-case name.
 func (k ActionKind) String() string {
@@ -81,8 +85,11 @@ type Action struct {
 	Kind ActionKind
 	// Text is what to say, or the customer's question for ActionAnswer.
 	Text string
-	// Flow is the flow the action belongs to, "" outside flows.
-	Flow string
+	// Flow is the flow the action belongs to, "" outside flows; State
+	// the flow's state when the action happened.
+	Flow, State string
+	// Func is the operator function called (ActionCall).
+	Func string
 	// Slot is the slot asked for by ActionAsk.
 	Slot string
 	// Invalid is why the previous answer was rejected (ActionAsk).
@@ -99,12 +106,10 @@ type Action struct {
 	Reason Reason
 }
 
-// String renders the action on one line, as conversation scripts in tests
-// and logs show it: "ask order_id: 请提供订单号", "answer faq.fee: 运费谁出？",
-// "handoff retry-limit: …", "end completed".
-func (a Action) String() string {
-	var b strings.Builder
-	b.WriteString(a.Kind.String())
+// Summary names the action without its text: "ask order_id", "confirm",
+// "call check_order", "ticket returns", "handoff retry-limit", "end
+// completed", "answer faq.fee".
+func (a Action) Summary() string {
 	detail := ""
 	switch a.Kind {
 	case ActionAsk:
@@ -115,11 +120,21 @@ func (a Action) String() string {
 		detail = a.Queue
 	case ActionHandoff, ActionEnd:
 		detail = a.Reason.String()
+	case ActionCall:
+		detail = a.Func
 	}
-	if detail != "" {
-		b.WriteString(" ")
-		b.WriteString(detail)
+	if detail == "" {
+		return a.Kind.String()
 	}
+	return a.Kind.String() + " " + detail
+}
+
+// String renders the action on one line, as conversation scripts in tests
+// and logs show it: "ask order_id: 请提供订单号", "answer faq.fee: 运费谁出？",
+// "handoff retry-limit: …", "end completed".
+func (a Action) String() string {
+	var b strings.Builder
+	b.WriteString(a.Summary())
 	if a.Kind == ActionTicket && len(a.Slots) > 0 {
 		b.WriteString(" {")
 		for i, k := range slices.Sorted(maps.Keys(a.Slots)) {

@@ -483,6 +483,7 @@ func (t *turn) enter(st *state, event string) error {
 				event = EventError
 				continue
 			}
+			t.emit(Action{Kind: ActionCall, Func: d.Call})
 			for k, v := range res.Slots {
 				s.Slots[k] = v
 			}
@@ -769,9 +770,9 @@ func (t *turn) end(r Reason) {
 
 func (t *turn) emit(a Action) {
 	if t.f != nil {
-		a.Flow = t.f.def.Name
+		a.Flow, a.State = t.f.def.Name, t.s.State
 	} else if a.Kind == ActionEnd && t.s.Flow != "" {
-		a.Flow = t.s.Flow
+		a.Flow, a.State = t.s.Flow, t.s.State
 	}
 	t.acts = append(t.acts, a)
 }

@@ -262,7 +262,7 @@ func TestGoFlowEventsAndIntents(t *testing.T) {
 		return out
 	}
 	assert.Equal(t, []string{"ask card: Your payment failed. What are the last 4 digits of your card?"}, step("a", dialogue.Input{Event: "payment_failed"}))
-	assert.Equal(t, []string{"say: Retrying with reference R-4242."}, step("a", dialogue.Input{Text: "it ends in 4242"}))
+	assert.Equal(t, []string{"call check_card", "say: Retrying with reference R-4242."}, step("a", dialogue.Input{Text: "it ends in 4242"}))
 	// Waiting for the event: a question is answered meanwhile.
 	assert.Equal(t, []string{"answer faq.fees: any fees?"}, step("a", dialogue.Input{Text: "any fees?", Intent: "faq.fees", Confidence: 0.9}))
 	assert.Empty(t, step("a", dialogue.Input{Event: "page_view"}))
@@ -273,7 +273,7 @@ func TestGoFlowEventsAndIntents(t *testing.T) {
 	assert.Equal(t, []string{"answer faq.pay_later", "end completed"}, step("b", dialogue.Input{Text: "can I pay later?", Intent: "pay_later", Confidence: 0.8}))
 
 	step("c", dialogue.Input{Event: "payment_failed"})
-	assert.Equal(t, []string{"handoff flow: Let me connect you with a member of our team.", "end flow"}, step("c", dialogue.Input{Text: "0000"}))
+	assert.Equal(t, []string{"call check_card", "handoff flow: Let me connect you with a member of our team.", "end flow"}, step("c", dialogue.Input{Text: "0000"}))
 }
 
 func TestLowConfidenceIsNotADigression(t *testing.T) {

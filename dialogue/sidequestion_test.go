@@ -90,7 +90,7 @@ func TestConfirmationNeverActsOnAMisread(t *testing.T) {
 		{"等一下，我问问家里人", "", 0, false, []string{"confirm: 好的，不着急。您想好了回复“确认”即可，或回复“不用了”取消。"}},
 		// A tentative yes to a step with side effects asks for an explicit one.
 		{"应该是吧", "", 0, false, []string{"confirm: 为了安全，请回复“确认”继续，或回复“不用了”取消。确认冻结尾号 1234 的银行卡吗？"}},
-		{"没有问题", "", 0, false, []string{"say: 已冻结。", "end completed"}},
+		{"没有问题", "", 0, false, []string{"call freeze", "say: 已冻结。", "end completed"}},
 		{"不是不要", "", 0, false, []string{"confirm: 请回复“是”或“不是”。确认冻结尾号 1234 的银行卡吗？"}},
 		{"不用了", "", 0, false, []string{"say: 好的，没有冻结。", "end completed"}},
 	} {
@@ -100,7 +100,7 @@ func TestConfirmationNeverActsOnAMisread(t *testing.T) {
 			got := b.say("s", "尾号1234", "", 0, false)
 			require.Equal(t, []string{"confirm: 确认冻结尾号 1234 的银行卡吗？"}, got)
 			assert.Equal(t, tc.want, b.say("s", tc.reply, tc.intent, tc.conf, tc.answerable))
-			frozen := strings.HasPrefix(strings.Join(tc.want, "|"), "say: 已冻结")
+			frozen := strings.HasPrefix(strings.Join(tc.want, "|"), "call freeze")
 			assert.Equal(t, frozen, b.frozen.Load() == 1, "the card was frozen: %d", b.frozen.Load())
 			if !strings.Contains(strings.Join(tc.want, "|"), "请回复") {
 				assert.Equal(t, 0, b.retries("s"), "a side question or a wait spends no retry")
@@ -113,7 +113,7 @@ func TestRelaxedConfirmAcceptsATentativeYes(t *testing.T) {
 	b := newCardBank(t, true)
 	b.say("s", "我卡丢了", "lost_card", 0.95, false)
 	b.say("s", "1234", "", 0, false)
-	assert.Equal(t, []string{"say: 已冻结。", "end completed"}, b.say("s", "应该是吧", "", 0, false))
+	assert.Equal(t, []string{"call freeze", "say: 已冻结。", "end completed"}, b.say("s", "应该是吧", "", 0, false))
 	assert.EqualValues(t, 1, b.frozen.Load())
 
 	// Without the relaxation the same reply asks again, and an explicit
@@ -124,7 +124,7 @@ func TestRelaxedConfirmAcceptsATentativeYes(t *testing.T) {
 	b.say("s", "应该是吧", "", 0, false)
 	assert.EqualValues(t, 0, b.frozen.Load())
 	assert.Equal(t, 1, b.retries("s"))
-	assert.Equal(t, []string{"say: 已冻结。", "end completed"}, b.say("s", "确认", "", 0, false))
+	assert.Equal(t, []string{"call freeze", "say: 已冻结。", "end completed"}, b.say("s", "确认", "", 0, false))
 }
 
 func TestSideQuestionsInsideAFlow(t *testing.T) {

@@ -34,6 +34,11 @@
 //	mux.Handle("/v1/messages", httpapi.New(bot, httpapi.Options{}))
 //	mux.Handle("/api/", http.StripPrefix("/api", httpapi.New(bot, httpapi.Options{})))
 //
+// With Options.Explain, a request with "explain": true gets an
+// "explanation" object in its response: the ranked intents, the entry (ID
+// and confidence) that answered, where the flow stands and what the turn
+// did (see channel.Explanation). Without it the field is ignored.
+//
 // It sets no CORS headers; wrap it for browsers on other origins.
 package httpapi
 
@@ -77,6 +82,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for Message.Time; time.Now when nil.
 	Now func() time.Time
+	// Explain lets requests ask for an explanation of the reply
+	// ("explain": true). It shows intents, entry IDs and flow states, so
+	// turn it on for operators' tools and tests, not for customers.
+	Explain bool
 }
 
 // Handler is the JSON API, an http.Handler. It is safe for concurrent use
@@ -110,6 +119,8 @@ type Request struct {
 	UserID    string            `json:"user_id"`
 	Text      string            `json:"text"`
 	Meta      map[string]string `json:"meta,omitempty"`
+	// Explain asks for Response.Explanation (with Options.Explain).
+	Explain bool `json:"explain,omitempty"`
 }
 
 // Response is the body of a 200 answer, and of a failed turn's answer
@@ -120,7 +131,10 @@ type Response struct {
 	Intent        *channel.Intent `json:"intent"`
 	Handoff       bool            `json:"handoff"`
 	HandoffReason string          `json:"handoff_reason,omitempty"`
-	Error         *Error          `json:"error,omitempty"`
+	// Explanation says how the reply was arrived at, when the request
+	// asked and Options.Explain allows it.
+	Explanation *channel.Explanation `json:"explanation,omitempty"`
+	Error       *Error               `json:"error,omitempty"`
 }
 
 // Error is the "error" of an error response.
@@ -175,6 +189,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Text:      req.Text,
 		Time:      h.opts.Now(),
 		Meta:      req.Meta,
+		Explain:   req.Explain && h.opts.Explain,
 	}
 	if err := h.opts.Limits.Check(msg); err != nil {
 		status, code := wire.Classify(err)
@@ -241,7 +256,8 @@ func (h *Handler) writeTurnError(w http.ResponseWriter, r *http.Request, msg cha
 
 func newResponse(sid string, r channel.Reply) Response {
 	w := wire.NewReply(sid, r)
-	return Response{SessionID: w.SessionID, Replies: w.Replies, Intent: w.Intent, Handoff: w.Handoff, HandoffReason: w.HandoffReason}
+	return Response{SessionID: w.SessionID, Replies: w.Replies, Intent: w.Intent, Handoff: w.Handoff, HandoffReason: w.HandoffReason,
+		Explanation: r.Explanation}
 }
 
 func jsonContent(ct string) bool {

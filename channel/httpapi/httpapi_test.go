@@ -311,3 +311,28 @@ func manyMeta(n int) string {
 	}
 	return b.String()
 }
+
+func TestExplanationIsOptIn(t *testing.T) {
+	h := channel.HandlerFunc(func(_ context.Context, m channel.Message) (channel.Reply, error) {
+		r := channel.TextReply("好的")
+		if m.Explain {
+			r.Explanation = &channel.Explanation{Intent: "refund", Entry: &channel.EntryMatch{ID: "refund-01", Confidence: 0.8},
+				Steps: []string{"answer refund-01"}}
+		}
+		return r, nil
+	})
+	// The server does not allow it: the request's wish is ignored.
+	closed := newServer(t, h, httpapi.Options{})
+	r := send(t, http.DefaultClient, closed, httpapi.Request{Text: "退款", Explain: true})
+	assert.Equal(t, http.StatusOK, r.status)
+	assert.Nil(t, r.resp.Explanation)
+	assert.NotContains(t, r.raw, "explanation")
+
+	open := newServer(t, h, httpapi.Options{Explain: true})
+	r = send(t, http.DefaultClient, open, httpapi.Request{Text: "退款"})
+	assert.Nil(t, r.resp.Explanation, "not asked for")
+	r = send(t, http.DefaultClient, open, httpapi.Request{Text: "退款", Explain: true})
+	require.NotNil(t, r.resp.Explanation, r.raw)
+	assert.Equal(t, "refund-01", r.resp.Explanation.Entry.ID)
+	assert.Contains(t, r.raw, `"explanation":{"intent":"refund","entry":{"id":"refund-01","confidence":0.8}`)
+}
