@@ -86,6 +86,7 @@ func ReadReply(reply, question string) Reading {
 		return Reading{Rest: compact(text.Normalize(reply[:MaxReplyBytes]).Text)}
 	}
 	toks := tokenizeReply(text.Normalize(reply).Text)
+	settle(toks)
 	if question != "" && len(toks) > 0 {
 		markEcho(toks, question)
 	}
@@ -101,6 +102,7 @@ func infoQuestion(s string) bool {
 		n = n[:MaxReplyBytes]
 	}
 	toks := tokenizeReply(n)
+	settle(toks)
 	asks := false
 	for _, t := range toks {
 		if t.class == cAsk {
@@ -449,6 +451,40 @@ const (
 	maxNoRestWords = 6
 )
 
+// enSubject holds the words that make a following "is" or "can" a
+// statement's verb.
+var enSubject = map[string]bool{"i": true, "i'm": true, "im": true, "me": true, "my": true, "it": true, "it's": true,
+	"its": true, "that": true, "that's": true, "this": true, "you": true, "a": true, "the": true}
+
+// settle reclassifies the tokens whose class depends on their place: a
+// discourse marker or an English question word opens a clause.
+func settle(toks []rtoken) {
+	// A discourse marker opens a clause: "那个" at the end of one ("不是
+	// 你写的那个") is "that one".
+	start := true
+	for i := range toks {
+		switch toks[i].class {
+		case cBreak:
+			start = true
+			continue
+		case cPolite, cFinal:
+			continue
+		case cAside:
+			if !start && toks[i].flags&fRightTo == 0 {
+				toks[i].class = cPolite
+			}
+		case cAsk:
+			// "is", "can", "what" ask at the start of an English clause
+			// ("is it free"), not inside one ("my card is lost", "I am
+			// at work").
+			if !toks[i].han && toks[i].text != "?" && (!start || i > 0 && enSubject[toks[i-1].text]) {
+				toks[i].class = cRest
+			}
+		}
+		start = false
+	}
+}
+
 // judge decides the reading of classified tokens.
 func judge(toks []rtoken) Reading {
 	// A weak answer ("要", "不", "可以") before content belongs to the
@@ -479,23 +515,6 @@ func judge(toks []rtoken) Reading {
 		echo                        bool
 		content                     bool // anything besides answers, courtesies and breaks
 	)
-	// A discourse marker opens a clause: "那个" at the end of one ("不是
-	// 你写的那个") is "that one".
-	start := true
-	for i := range toks {
-		switch toks[i].class {
-		case cBreak:
-			start = true
-			continue
-		case cPolite, cFinal:
-			continue
-		case cAside:
-			if !start && toks[i].flags&fRightTo == 0 {
-				toks[i].class = cPolite
-			}
-		}
-		start = false
-	}
 	// An answer word between pieces of content is part of a statement:
 	// "这个卡是我工资卡".
 	for i := range toks {

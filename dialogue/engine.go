@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kefuai/kefu/internal/text"
@@ -66,6 +67,9 @@ type Call struct {
 	Slots map[string]Value
 	// Time is the turn's time in the session's time zone.
 	Time time.Time
+	// Lang is the language the flow speaks to the customer this turn, for
+	// what the Func says (Result.Say).
+	Lang Lang
 }
 
 // Result is what a Func returns.
@@ -79,48 +83,64 @@ type Result struct {
 }
 
 // Globals are the commands that work anywhere in a conversation. Intents
-// match the input's intent (with enough confidence); phrases match the
-// customer's whole message, ignoring case, width, spaces, punctuation and
-// final particles (吧, 啊, 了…). Human phrases also match inside longer
-// messages ("帮我转人工吧"). Empty lists take the defaults.
+// match the input's intent (with enough confidence). Phrases match a
+// message made of command phrases and courtesies ("算了不办了", "不用了谢谢",
+// "cancel please"), or its first clause ("算了，我自己去网点办"), ignoring
+// case, width, spaces, punctuation and final particles (吧, 啊, 了…); a
+// question ("怎么取消订单？") is never a command. Human phrases also match
+// inside longer messages ("帮我转人工吧").
+//
+// The intents and phrases given are added to the defaults
+// (DefaultGlobals); NoDefaults uses only them.
 type Globals struct {
-	// CancelIntents default to "cancel"; CancelPhrases to 取消, 不办了,
-	// 算了, 不要了, cancel, stop, never mind…
+	// CancelIntents and CancelPhrases cancel the running flow.
 	CancelIntents, CancelPhrases []string
-	// RestartIntents default to "restart"; RestartPhrases to 重新开始,
-	// 重来, restart, start over…
+	// RestartIntents and RestartPhrases start the running flow again.
 	RestartIntents, RestartPhrases []string
-	// HumanIntents default to "human"; HumanPhrases to 转人工, 人工客服,
-	// 人工, 真人, human, agent, real person…
+	// HumanIntents and HumanPhrases hand the customer to a person.
 	HumanIntents, HumanPhrases []string
+	// NoDefaults leaves the defaults out.
+	NoDefaults bool
+}
+
+// DefaultGlobals returns the default commands: the intents "cancel",
+// "restart" and "human", and phrases in Chinese and English.
+func DefaultGlobals() Globals {
+	return Globals{
+		CancelIntents: []string{"cancel"},
+		CancelPhrases: []string{"取消", "不办了", "不弄了", "不用了", "算了", "不要了", "退出", "不搞了", "不需要了", "先不办了",
+			"cancel", "stop", "quit", "never mind", "nevermind", "forget it"},
+		RestartIntents: []string{"restart"},
+		RestartPhrases: []string{"重新开始", "重来", "从头开始", "重新来", "重新办", "restart", "start over", "start again"},
+		HumanIntents:   []string{"human"},
+		HumanPhrases: []string{"转人工", "人工客服", "人工服务", "找人工", "人工", "真人", "客服人员", "human", "agent", "real person",
+			"talk to a person", "speak to a person", "human agent", "live agent", "representative"},
+	}
 }
 
 func (g Globals) withDefaults() Globals {
-	def := func(l []string, d ...string) []string {
-		if len(l) == 0 {
-			l = d
-		}
-		out := make([]string, 0, len(l))
-		for _, p := range l {
-			if c := compact(text.Normalize(p).Text); c != "" {
-				out = append(out, c)
+	var d Globals
+	if !g.NoDefaults {
+		d = DefaultGlobals()
+	}
+	phrases := func(l ...[]string) []string {
+		var out []string
+		for _, ps := range l {
+			for _, p := range ps {
+				if c := compact(text.Normalize(p).Text); c != "" && !slices.Contains(out, c) {
+					out = append(out, c)
+				}
 			}
 		}
 		return out
 	}
-	defI := func(l []string, d string) []string {
-		if len(l) == 0 {
-			return []string{d}
-		}
-		return l
-	}
 	return Globals{
-		CancelIntents:  defI(g.CancelIntents, "cancel"),
-		CancelPhrases:  def(g.CancelPhrases, "取消", "不办了", "不弄了", "不用了", "算了", "不要了", "退出", "cancel", "stop", "quit", "never mind", "forget it"),
-		RestartIntents: defI(g.RestartIntents, "restart"),
-		RestartPhrases: def(g.RestartPhrases, "重新开始", "重来", "从头开始", "重新来", "restart", "start over", "start again"),
-		HumanIntents:   defI(g.HumanIntents, "human"),
-		HumanPhrases:   def(g.HumanPhrases, "转人工", "人工客服", "人工服务", "找人工", "人工", "真人", "客服人员", "human", "agent", "real person", "talk to a person", "speak to a person", "human agent", "live agent", "representative"),
+		CancelIntents:  slices.Concat(d.CancelIntents, g.CancelIntents),
+		CancelPhrases:  phrases(d.CancelPhrases, g.CancelPhrases),
+		RestartIntents: slices.Concat(d.RestartIntents, g.RestartIntents),
+		RestartPhrases: phrases(d.RestartPhrases, g.RestartPhrases),
+		HumanIntents:   slices.Concat(d.HumanIntents, g.HumanIntents),
+		HumanPhrases:   phrases(d.HumanPhrases, g.HumanPhrases),
 	}
 }
 
@@ -179,9 +199,20 @@ type flow struct {
 	slots  map[string]*slot
 	states map[string]*state
 	start  *state
-	msgs   Messages
+	msgs   Messages // in lang
 	// strict confirmations accept only an explicit yes.
 	strict map[*state]bool
+	// lang is the flow's own language; tongues hold what it says in each
+	// language it speaks, lang included.
+	lang    Lang
+	tongues map[Lang]*tongue
+}
+
+// tongue is a flow in one language: its messages, and the translations of
+// its texts (nil in its own language).
+type tongue struct {
+	msgs Messages
+	tr   map[string]string
 }
 
 type state struct {
@@ -359,7 +390,7 @@ func (e *Engine) advance(ctx context.Context, s *Session, in Input) ([]Action, e
 	}
 	if t.f != nil && e.idle > 0 && !s.Updated.IsZero() && in.Time.Sub(s.Updated) > e.idle {
 		t.emit(Action{Kind: ActionEnd, Reason: ReasonExpired})
-		t.say(t.f.msgs.Expired)
+		t.say(t.m().Expired)
 		s.reset()
 		t.f = nil
 	}
@@ -380,11 +411,11 @@ func (t *turn) run() error {
 		return nil
 	case t.f != nil && !yesNo &&
 		t.command(t.e.globals.CancelIntents, t.e.globals.CancelPhrases, false):
-		t.say(t.f.msgs.Cancelled)
+		t.say(t.m().Cancelled)
 		t.end(ReasonCancelled)
 		return nil
 	case t.f != nil && t.command(t.e.globals.RestartIntents, t.e.globals.RestartPhrases, false):
-		t.say(t.f.msgs.Restarted)
+		t.say(t.m().Restarted)
 		f := t.f
 		s.reset()
 		return t.startFlow(f, false)
@@ -466,16 +497,17 @@ func (t *turn) enter(st *state, event string) error {
 	for _, d := range st.def.Do {
 		switch {
 		case d.Say != "":
-			t.say(render(d.Say, s.Slots))
+			t.say(t.render(d.Say))
 		case d.Answer != "":
 			t.emit(Action{Kind: ActionAnswer, Intent: d.Answer})
 		case d.Ticket != nil:
 			t.emit(Action{Kind: ActionTicket, Queue: d.Ticket.Queue, Text: render(d.Ticket.Summary, s.Slots), Slots: s.texts()})
 		case d.Handoff:
-			t.handoff(ReasonFlow, t.f.msgs.Handoff)
+			t.handoff(ReasonFlow, t.m().Handoff)
 			return nil
 		case d.Call != "":
-			res, err := t.e.funcs[d.Call](t.ctx, Call{Session: s.ID, Flow: s.Flow, State: s.State, Slots: maps.Clone(s.Slots), Time: t.now})
+			res, err := t.e.funcs[d.Call](t.ctx, Call{Session: s.ID, Flow: s.Flow, State: s.State, Slots: maps.Clone(s.Slots), Time: t.now,
+				Lang: t.lang()})
 			if err != nil {
 				if !st.handles(EventError) {
 					return &CallError{Func: d.Call, Err: err}
@@ -504,7 +536,7 @@ func (t *turn) resume(st *state, event string) error {
 	for _, sl := range st.collect {
 		if _, ok := s.Slots[sl.name]; !ok {
 			s.Pending = sl.name
-			t.ask(sl, render(sl.def.Prompt, s.Slots), "")
+			t.ask(sl, t.render(sl.def.Prompt), "")
 			return nil
 		}
 	}
@@ -555,10 +587,10 @@ func (t *turn) follow(tr transition) error {
 // answerSlot handles a reply to the question for sl.
 func (t *turn) answerSlot(st *state, sl *slot) error {
 	s, in := t.s, t.in
-	again := func() { t.ask(sl, t.f.msgs.Resume+t.render(sl.def.Prompt), "") }
+	again := func() { t.ask(sl, t.m().Resume+t.render(sl.def.Prompt), "") }
 	if sl.typ == SlotYesNo && in.Text != "" {
 		if rd := ReadReply(in.Text, t.render(sl.def.Prompt)); rd.Answer == Wait {
-			t.ask(sl, t.f.msgs.Waiting, "")
+			t.ask(sl, t.m().Waiting, "")
 			return nil
 		}
 	}
@@ -638,13 +670,13 @@ func (t *turn) answerConfirm(st *state) error {
 		}
 		if rd.Tentative && t.f.strict[st] {
 			// "应该是吧" does not freeze a card.
-			return t.fail(t.maxRetries(0), func() { t.confirm(st, t.f.msgs.ConfirmExplicit) })
+			return t.fail(t.maxRetries(0), func() { t.confirm(st, t.m().ConfirmExplicit) })
 		}
 		return t.resumeConfirmed(st, EventYes)
 	case No:
 		return t.resumeConfirmed(st, EventNo)
 	case Wait:
-		t.emit(Action{Kind: ActionConfirm, Text: t.f.msgs.Waiting, Options: []string{t.f.msgs.Yes, t.f.msgs.No}})
+		t.emit(Action{Kind: ActionConfirm, Text: t.m().Waiting, Options: []string{t.m().Yes, t.m().No}})
 		return nil
 	}
 	if in.Text == "" {
@@ -653,10 +685,10 @@ func (t *turn) answerConfirm(st *state) error {
 	// A question, another topic or another intent is answered, and the
 	// confirmation asked again: it is never a yes.
 	if rd.Question || rd.Aside || rd.Answer == Yes || t.digression() || t.answerable() {
-		t.resumeAfterDigression(func() { t.confirm(st, t.f.msgs.Resume) })
+		t.resumeAfterDigression(func() { t.confirm(st, t.m().Resume) })
 		return nil
 	}
-	return t.fail(t.maxRetries(0), func() { t.confirm(st, t.f.msgs.ConfirmAgain) })
+	return t.fail(t.maxRetries(0), func() { t.confirm(st, t.m().ConfirmAgain) })
 }
 
 func (t *turn) resumeConfirmed(st *state, event string) error {
@@ -699,13 +731,47 @@ func (t *turn) answerable() bool {
 }
 
 // render fills a template with the session's slots.
-func (t *turn) render(tmpl string) string { return render(tmpl, t.s.Slots) }
+func (t *turn) render(tmpl string) string {
+	tr := t.tongue().tr
+	if x, ok := tr[tmpl]; ok {
+		tmpl = x
+	}
+	return renderIn(tmpl, t.s.Slots, tr)
+}
+
+// tr translates a text of the flow into the turn's language.
+func (t *turn) tr(s string) string {
+	if x, ok := t.tongue().tr[s]; ok {
+		return x
+	}
+	return s
+}
+
+// tongue is the running flow in the session's language: Input.Lang when
+// the flow speaks it, else the flow's own.
+func (t *turn) tongue() *tongue {
+	if tg := t.f.tongues[t.in.Lang]; tg != nil {
+		return tg
+	}
+	return t.f.tongues[t.f.lang]
+}
+
+// lang is the language the running flow speaks this turn.
+func (t *turn) lang() Lang {
+	if t.f.tongues[t.in.Lang] != nil {
+		return t.in.Lang
+	}
+	return t.f.lang
+}
+
+// m returns the running flow's messages in the turn's language.
+func (t *turn) m() *Messages { return &t.tongue().msgs }
 
 // fail counts a failed answer and hands off past the retry limit.
 func (t *turn) fail(limit int, again func()) error {
 	t.s.Retries++
 	if t.s.Retries > t.maxRetries(limit) {
-		t.handoff(ReasonRetryLimit, t.f.msgs.RetryLimit)
+		t.handoff(ReasonRetryLimit, t.m().RetryLimit)
 		return nil
 	}
 	again()
@@ -724,11 +790,11 @@ func (t *turn) maxRetries(slotLimit int) int {
 
 func (t *turn) reprompt(sl *slot, notUnderstood bool) string {
 	if sl.def.Reprompt != "" {
-		return render(sl.def.Reprompt, t.s.Slots)
+		return t.render(sl.def.Reprompt)
 	}
-	p := render(sl.def.Prompt, t.s.Slots)
+	p := t.render(sl.def.Prompt)
 	if notUnderstood {
-		return t.f.msgs.NotUnderstood + p
+		return t.m().NotUnderstood + p
 	}
 	return p
 }
@@ -741,12 +807,16 @@ func (t *turn) sep() string {
 }
 
 func (t *turn) ask(sl *slot, text, invalid string) {
-	t.emit(Action{Kind: ActionAsk, Slot: sl.name, Text: text, Invalid: invalid, Options: slices.Clone(sl.options)})
+	var opts []string
+	for _, o := range sl.options {
+		opts = append(opts, t.tr(o))
+	}
+	t.emit(Action{Kind: ActionAsk, Slot: sl.name, Text: text, Invalid: invalid, Options: opts})
 }
 
 func (t *turn) confirm(st *state, prefix string) {
-	t.emit(Action{Kind: ActionConfirm, Text: prefix + render(st.def.Confirm, t.s.Slots),
-		Options: []string{t.f.msgs.Yes, t.f.msgs.No}})
+	t.emit(Action{Kind: ActionConfirm, Text: prefix + t.render(st.def.Confirm),
+		Options: []string{t.m().Yes, t.m().No}})
 }
 
 func (t *turn) say(text string) {
@@ -779,10 +849,16 @@ func (t *turn) emit(a Action) {
 
 func (t *turn) msgs() Messages {
 	if t.f != nil {
-		return t.f.msgs
+		return *t.m()
+	}
+	if t.in.Lang != "" {
+		return defaultMessages(t.in.Lang)
 	}
 	return t.e.msgs
 }
+
+// check returns, in the turn's language, why v does not fit sl, or "".
+func (t *turn) check(sl *slot, v Value) string { return t.tr(sl.check(v, t.now, t.m())) }
 
 func (t *turn) confident() bool {
 	return t.in.Intent != "" && t.in.Confidence >= t.e.minConf
@@ -809,7 +885,46 @@ func (t *turn) command(intents, phrases []string, inside bool) bool {
 			return true
 		}
 	}
-	return false
+	if t.question() {
+		return false
+	}
+	// The first clause made of command phrases and courtesies.
+	n := text.Normalize(t.in.Text).Text
+	if i := strings.IndexFunc(n, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }); i > 0 {
+		n = n[:i]
+	}
+	return coveredBy(compact(n), phrases)
+}
+
+// commandFillers may surround a command phrase: "那算了吧", "不用了谢谢",
+// "cancel please".
+var commandFillers = []string{"吧", "啊", "呀", "呢", "哦", "噢", "喔", "啦", "嘛", "了", "嘞", "咯", "哈", "我", "你", "您", "那", "那就",
+	"就", "还是", "先", "这个", "帮我", "给我", "谢谢", "谢了", "多谢", "麻烦了", "麻烦", "亲", "please", "pls", "thanks", "thankyou",
+	"ok", "okay", "just", "it", "i"}
+
+// coveredBy reports whether c is made of at least one of phrases and any
+// command fillers, by longest match from the left.
+func coveredBy(c string, phrases []string) bool {
+	found := false
+	for c != "" {
+		best, isPhrase := 0, false
+		for _, p := range phrases {
+			if len(p) > best && strings.HasPrefix(c, p) {
+				best, isPhrase = len(p), true
+			}
+		}
+		for _, f := range commandFillers {
+			if len(f) > best && strings.HasPrefix(c, f) {
+				best, isPhrase = len(f), false
+			}
+		}
+		if best == 0 {
+			return false
+		}
+		found = found || isPhrase
+		c = c[best:]
+	}
+	return found
 }
 
 // holds reports whether the conditions of tr hold.

@@ -2,6 +2,7 @@ package dialogue
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -41,6 +42,23 @@ type Flow struct {
 	States []State `yaml:"states" json:"states"`
 	// Messages override the default messages for Lang.
 	Messages Messages `yaml:"messages,omitempty" json:"messages,omitzero"`
+	// Translations let the flow speak other languages: for each language,
+	// the flow's own texts (prompts, reprompts, options, lookup values,
+	// validation messages, confirmations, say steps, Messages) mapped to
+	// their translation, templates included:
+	//
+	//	translations:
+	//	  en:
+	//	    请提供您的订单号。: "Your order number, please."
+	//	    确认提交订单 {order_id} 的退货吗？: "Submit the return for order {order_id}?"
+	//	    质量问题: damaged
+	//
+	// A session whose language (Input.Lang) has translations hears the
+	// flow in it, the engine's built-in messages too; a text without a
+	// translation is said as written. Translated lookup values are also
+	// understood as answers ("damaged" fills 质量问题). Ticket summaries,
+	// for the operator's staff, stay in the flow's language.
+	Translations map[Lang]map[string]string `yaml:"translations,omitempty" json:"translations,omitempty"`
 }
 
 // Lang is the language of a flow's built-in messages.
@@ -291,6 +309,30 @@ func compile(f *Flow) (*flow, []Problem) {
 		ps.add("lang", "unknown language %q (want %q or %q)", f.Lang, LangZH, LangEN)
 	}
 	c.msgs = defaultMessages(f.Lang).merge(f.Messages)
+	c.lang = f.Lang
+	if c.lang == "" {
+		c.lang = LangZH
+	}
+	c.tongues = map[Lang]*tongue{c.lang: {msgs: c.msgs}}
+	for l, tr := range f.Translations {
+		switch l {
+		case LangZH, LangEN:
+		default:
+			ps.add("translations", "unknown language %q (want %q or %q)", l, LangZH, LangEN)
+			continue
+		}
+		if l == c.lang {
+			ps.add("translations."+string(l), "the flow is written in %s already", l)
+			continue
+		}
+		var own Messages
+		for _, fld := range messageFields(&f.Messages) {
+			if *fld.src != "" {
+				*fld.dst(&own) = tr[*fld.src]
+			}
+		}
+		c.tongues[l] = &tongue{msgs: defaultMessages(l).merge(own), tr: tr}
+	}
 	if len(f.Intents) == 0 && len(f.Events) == 0 {
 		ps.add("intents", "the flow can never start: it has no intents or events")
 	}
@@ -469,6 +511,23 @@ func compile(f *Flow) (*flow, []Problem) {
 		}
 	}
 
+	// Translations translate the flow's texts.
+	if len(f.Translations) > 0 {
+		own := flowTexts(f)
+		for _, l := range slices.Sorted(maps.Keys(f.Translations)) {
+			for _, k := range slices.Sorted(maps.Keys(f.Translations[l])) {
+				path := fmt.Sprintf("translations.%s[%q]", l, k)
+				if !own[k] {
+					ps.add(path, "no text of the flow reads %q", k)
+				}
+				if strings.TrimSpace(f.Translations[l][k]) == "" {
+					ps.add(path, "empty translation")
+				}
+				checkTemplates(path, f.Translations[l][k])
+			}
+		}
+	}
+
 	// Confirmations whose yes leads to side effects.
 	c.strict = map[*state]bool{}
 	if !f.RelaxedConfirm {
@@ -505,6 +564,39 @@ func compile(f *Flow) (*flow, []Problem) {
 		}
 	}
 	return c, ps
+}
+
+// flowTexts returns the texts of f that translations translate.
+func flowTexts(f *Flow) map[string]bool {
+	own := map[string]bool{}
+	add := func(s string) {
+		if s != "" {
+			own[s] = true
+		}
+	}
+	for i := range f.Slots {
+		sd := &f.Slots[i]
+		add(sd.Prompt)
+		add(sd.Reprompt)
+		add(sd.Validate.Message)
+		for _, o := range sd.Options {
+			add(o)
+		}
+		for _, v := range sd.Values {
+			add(v.Value)
+		}
+	}
+	for i := range f.States {
+		sd := &f.States[i]
+		add(sd.Confirm)
+		for _, d := range sd.Do {
+			add(d.Say)
+		}
+	}
+	for _, fld := range messageFields(&f.Messages) {
+		add(*fld.src)
+	}
+	return own
 }
 
 // sideEffects reports whether entering st calls a function or opens a
@@ -550,7 +642,10 @@ func templateNames(s string) []string {
 }
 
 // render replaces {name} in tmpl by the text of slot name.
-func render(tmpl string, slots map[string]Value) string {
+func render(tmpl string, slots map[string]Value) string { return renderIn(tmpl, slots, nil) }
+
+// renderIn is render with the values' texts translated by tr.
+func renderIn(tmpl string, slots map[string]Value, tr map[string]string) string {
 	if !strings.Contains(tmpl, "{") {
 		return tmpl
 	}
@@ -572,7 +667,11 @@ func render(tmpl string, slots map[string]Value) string {
 			continue
 		}
 		b.WriteString(s[:i])
-		b.WriteString(slots[name].Text)
+		v := slots[name].Text
+		if t, ok := tr[v]; ok {
+			v = t
+		}
+		b.WriteString(v)
 		s = s[i+j+1:]
 	}
 	b.WriteString(s)

@@ -74,23 +74,36 @@ func defaultMessages(l Lang) Messages {
 
 // merge returns m with the non-empty fields of o.
 func (m Messages) merge(o Messages) Messages {
-	set := func(dst *string, src string) {
-		if src != "" {
-			*dst = src
+	for _, f := range messageFields(&o) {
+		if *f.src != "" {
+			*f.dst(&m) = *f.src
 		}
 	}
-	set(&m.NotUnderstood, o.NotUnderstood)
-	set(&m.Invalid, o.Invalid)
-	set(&m.ConfirmAgain, o.ConfirmAgain)
-	set(&m.ConfirmExplicit, o.ConfirmExplicit)
-	set(&m.Waiting, o.Waiting)
-	set(&m.Resume, o.Resume)
-	set(&m.Cancelled, o.Cancelled)
-	set(&m.Restarted, o.Restarted)
-	set(&m.Handoff, o.Handoff)
-	set(&m.RetryLimit, o.RetryLimit)
-	set(&m.Expired, o.Expired)
-	set(&m.Yes, o.Yes)
-	set(&m.No, o.No)
 	return m
+}
+
+// messageField is one field of Messages: src in the flow's Messages, dst
+// in another.
+type messageField struct {
+	src *string
+	dst func(*Messages) *string
+}
+
+// messageFields lists the fields of m.
+func messageFields(m *Messages) []messageField {
+	return []messageField{
+		{&m.NotUnderstood, func(o *Messages) *string { return &o.NotUnderstood }},
+		{&m.Invalid, func(o *Messages) *string { return &o.Invalid }},
+		{&m.ConfirmAgain, func(o *Messages) *string { return &o.ConfirmAgain }},
+		{&m.ConfirmExplicit, func(o *Messages) *string { return &o.ConfirmExplicit }},
+		{&m.Waiting, func(o *Messages) *string { return &o.Waiting }},
+		{&m.Resume, func(o *Messages) *string { return &o.Resume }},
+		{&m.Cancelled, func(o *Messages) *string { return &o.Cancelled }},
+		{&m.Restarted, func(o *Messages) *string { return &o.Restarted }},
+		{&m.Handoff, func(o *Messages) *string { return &o.Handoff }},
+		{&m.RetryLimit, func(o *Messages) *string { return &o.RetryLimit }},
+		{&m.Expired, func(o *Messages) *string { return &o.Expired }},
+		{&m.Yes, func(o *Messages) *string { return &o.Yes }},
+		{&m.No, func(o *Messages) *string { return &o.No }},
+	}
 }

@@ -171,3 +171,39 @@ func TestAQuestionAboutAFlowDoesNotStartIt(t *testing.T) {
 		}
 	}
 }
+
+func TestCommandsInsideMessagesAndExtendedPhrases(t *testing.T) {
+	for _, tc := range []struct {
+		text    string
+		globals dialogue.Globals
+		cancels bool
+	}{
+		{"算了不办了", dialogue.Globals{}, true},
+		{"不用了谢谢", dialogue.Globals{}, true},
+		{"那算了吧", dialogue.Globals{}, true},
+		{"算了，我自己去网点办", dialogue.Globals{}, true},
+		{"cancel please", dialogue.Globals{}, true},
+		{"怎么取消订单？", dialogue.Globals{}, false},
+		{"取消订单要收费吗", dialogue.Globals{}, false},
+		{"我在外地", dialogue.Globals{}, false},
+		// An operator's phrase is added to the defaults.
+		{"不整了", dialogue.Globals{CancelPhrases: []string{"不整了"}}, true},
+		{"算了", dialogue.Globals{CancelPhrases: []string{"不整了"}}, true},
+		// Or replaces them.
+		{"算了", dialogue.Globals{CancelPhrases: []string{"不整了"}, NoDefaults: true}, false},
+	} {
+		e, err := dialogue.NewEngine([]*dialogue.Flow{lostCard(false)}, dialogue.Options{Globals: tc.globals,
+			Funcs: map[string]dialogue.Func{"freeze": func(context.Context, dialogue.Call) (dialogue.Result, error) {
+				return dialogue.Result{}, nil
+			}}})
+		require.NoError(t, err)
+		ctx := context.Background()
+		_, err = e.Step(ctx, "s", dialogue.Input{Text: "我卡丢了", Intent: "lost_card", Confidence: 0.9, Time: t0})
+		require.NoError(t, err)
+		acts, err := e.Step(ctx, "s", dialogue.Input{Text: tc.text, Time: t0.Add(time.Minute)})
+		require.NoError(t, err)
+		cancelled := len(acts) > 0 && acts[len(acts)-1].Kind == dialogue.ActionEnd && acts[len(acts)-1].Reason == dialogue.ReasonCancelled
+		assert.Equal(t, tc.cancels, cancelled, "%s: %v", tc.text, acts)
+	}
+	assert.Contains(t, dialogue.DefaultGlobals().CancelPhrases, "算了")
+}

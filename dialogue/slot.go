@@ -2,6 +2,7 @@ package dialogue
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -106,7 +107,21 @@ func compileSlot(sd *Slot, path string, f *Flow, ps *problems) *slot {
 		if len(sd.Values) == 0 {
 			ps.add(path+".values", "a lookup slot needs values")
 		}
-		lx, lps := newLookup(sd.Values)
+		// Translated values are answers too: "damaged" fills 质量问题.
+		values := sd.Values
+		if len(f.Translations) > 0 {
+			values = make([]LookupValue, len(sd.Values))
+			for i, v := range sd.Values {
+				v.Synonyms = slices.Clone(v.Synonyms)
+				for _, l := range slices.Sorted(maps.Keys(f.Translations)) {
+					if x := f.Translations[l][v.Value]; strings.TrimSpace(x) != "" && !slices.Contains(v.Synonyms, x) {
+						v.Synonyms = append(v.Synonyms, x)
+					}
+				}
+				values[i] = v
+			}
+		}
+		lx, lps := newLookup(values)
 		for _, p := range lps {
 			ps.add(path+p.Path, "%s", p.Msg)
 		}
