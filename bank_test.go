@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kefuai/kefu/channel"
+	"github.com/kefuai/kefu/channel/convtest"
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/kefuai/kefu/intent"
 	"github.com/kefuai/kefu/kb"
@@ -175,4 +176,11 @@ func TestBankSessionLanguage(t *testing.T) {
 	assert.False(t, strings.ContainsFunc(texts(r), func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }), texts(r))
 	r = b.say(t, "en", "你好")
 	assert.Equal(t, "zh", r.Explanation.Lang)
+}
+
+func TestBankConversations(t *testing.T) {
+	b := newBankBot(t)
+	suites, err := convtest.Load(os.DirFS("testdata/bank"), "conversations.yaml")
+	require.NoError(t, err)
+	convtest.RunTest(t, b, convtest.Options{Start: b.now}, suites...)
 }

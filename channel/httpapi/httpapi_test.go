@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -335,4 +336,38 @@ func TestExplanationIsOptIn(t *testing.T) {
 	require.NotNil(t, r.resp.Explanation, r.raw)
 	assert.Equal(t, "refund-01", r.resp.Explanation.Entry.ID)
 	assert.Contains(t, r.raw, `"explanation":{"intent":"refund","entry":{"id":"refund-01","confidence":0.8}`)
+}
+
+func TestClient(t *testing.T) {
+	h := channel.HandlerFunc(func(_ context.Context, m channel.Message) (channel.Reply, error) {
+		switch m.Text {
+		case "busy":
+			return channel.Reply{}, channel.ErrUnavailable
+		case "bad":
+			return channel.Reply{}, errors.New("boom")
+		}
+		r := channel.TextReply("re: " + m.Text)
+		r.Intent = &channel.Intent{Name: "echo", Confidence: 1}
+		if m.Explain {
+			r.Explanation = &channel.Explanation{Intent: "echo", Lang: m.Meta["lang"]}
+		}
+		return r, nil
+	})
+	c := httpapi.NewClient(newServer(t, h, httpapi.Options{Explain: true}), nil)
+	ctx := context.Background()
+	r, err := c.Handle(ctx, channel.Message{SessionID: "s1", Text: "你好", Meta: map[string]string{"lang": "zh"}, Explain: true})
+	require.NoError(t, err)
+	assert.Equal(t, "re: 你好", r.PlainText())
+	assert.Equal(t, "echo", r.Intent.Name)
+	require.NotNil(t, r.Explanation)
+	assert.Equal(t, "zh", r.Explanation.Lang)
+
+	_, err = c.Handle(ctx, channel.Message{SessionID: "s1", Text: "busy"})
+	assert.ErrorIs(t, err, channel.ErrUnavailable)
+	_, err = c.Handle(ctx, channel.Message{SessionID: "s1", Text: "bad"})
+	assert.ErrorContains(t, err, "500 (internal)")
+	_, err = c.Handle(ctx, channel.Message{SessionID: "s1", Text: ""})
+	assert.ErrorContains(t, err, "400 (empty_text)")
+	_, err = httpapi.NewClient("http://127.0.0.1:1/v1/messages", nil).Handle(ctx, channel.Message{Text: "x"})
+	assert.ErrorIs(t, err, channel.ErrUnavailable)
 }

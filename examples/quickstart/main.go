@@ -66,6 +66,7 @@ type config struct {
 	tlsCert, tlsKey           string
 	handoffURL, handoffSecret string
 	retention                 time.Duration
+	explain                   bool
 }
 
 func main() {
@@ -80,6 +81,7 @@ func main() {
 	flag.StringVar(&cfg.handoffURL, "handoff-url", "", "URL that receives hand-off tickets")
 	flag.StringVar(&cfg.handoffSecret, "handoff-secret", os.Getenv("KEFU_HANDOFF_SECRET"), "HMAC secret signing hand-off tickets")
 	flag.DurationVar(&cfg.retention, "retention", 180*24*time.Hour, "how long transcripts are kept")
+	flag.BoolVar(&cfg.explain, "explain", false, "let API requests ask for explanations of replies (for conversation tests; not for customers)")
 	flag.Parse()
 
 	level := slog.LevelInfo
@@ -133,7 +135,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Logger:    log,
 	})
 	mux := http.NewServeMux()
-	mux.Handle(httpapi.Path, httpapi.New(handler, httpapi.Options{Logger: log}))
+	mux.Handle(httpapi.Path, httpapi.New(handler, httpapi.Options{Logger: log, Explain: cfg.explain}))
 	mux.Handle("/healthz", bot.HealthHandler())
 	mux.Handle("/metrics", promhttp.HandlerFor(bot.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("/v1/ratings", analytics.RatingHandler(bot.Events, analytics.RatingOptions{}))
