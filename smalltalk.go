@@ -43,6 +43,12 @@ var (
 	talkEn = map[string]SmallTalk{}
 	talkZhMax,
 	talkEnMax int
+	// talkFirst holds the first characters (lower case) of the phrases:
+	// a message that starts otherwise is no small talk, found without
+	// normalizing it.
+	talkFirst = map[rune]bool{}
+	// talkFirstWord holds the first words of the English phrases.
+	talkFirstWord = map[string]bool{}
 )
 
 // talkFiller marks courtesies that go with any small talk.
@@ -51,10 +57,13 @@ const talkFiller SmallTalk = 255
 func init() {
 	add := func(k SmallTalk, zh, en string) {
 		for _, w := range strings.Split(zh, "|") {
+			r, _ := utf8.DecodeRuneInString(w)
+			talkFirst[r] = true
 			talkZh[w] = k
 			talkZhMax = max(talkZhMax, utf8.RuneCountInString(w))
 		}
 		for _, w := range strings.Split(en, "|") {
+			talkFirstWord[strings.Fields(w)[0]] = true
 			talkEn[w] = k
 			talkEnMax = max(talkEnMax, len(strings.Fields(w)))
 		}
@@ -76,6 +85,21 @@ func init() {
 func ReadSmallTalk(s string) SmallTalk {
 	if len(s) > 200 {
 		return NoSmallTalk
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		if unicode.Is(unicode.Han, r) && !talkFirst[r] {
+			return NoSmallTalk
+		}
+		if r < utf8.RuneSelf {
+			j := i
+			for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] == '\'') {
+				j++
+			}
+			if w := strings.ToLower(s[i:j]); w != "" && !talkFirstWord[w] && !(unicode.IsDigit(r) && talkFirst[r]) {
+				return NoSmallTalk
+			}
+		}
 	}
 	n := text.Normalize(s).Text
 	best := NoSmallTalk

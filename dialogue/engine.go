@@ -885,10 +885,11 @@ func (t *turn) command(intents, phrases []string, inside bool) bool {
 			return true
 		}
 	}
-	if t.question() {
+	// The first clause made of command phrases and courtesies; most
+	// messages hold no phrase at all.
+	if !slices.ContainsFunc(phrases, func(p string) bool { return strings.Contains(t.norm, p) }) || t.question() {
 		return false
 	}
-	// The first clause made of command phrases and courtesies.
 	n := text.Normalize(t.in.Text).Text
 	if i := strings.IndexFunc(n, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }); i > 0 {
 		n = n[:i]

@@ -135,17 +135,18 @@ type Index struct {
 	ids  uint32           // term IDs handed out
 	// noFwd is set once the index holds more distinct terms than term IDs
 	// can number; searches then look terms up in the posting lists.
-	noFwd bool
-	vers  map[string]int64 // highest version seen per ID, deleted or not
-	ents  []ent
-	qs    []qdoc
-	post  map[string]*plist
-	nE    int // live entries
-	nQ    int // live questions
-	sumE  [nKinds]float64
-	sumQ  [nKinds]float64
-	deadQ int
-	gen   uint64
+	noFwd    bool
+	vers     map[string]int64 // highest version seen per ID, deleted or not
+	byIntent map[string]int   // live entries naming each intent
+	ents     []ent
+	qs       []qdoc
+	post     map[string]*plist
+	nE       int // live entries
+	nQ       int // live questions
+	sumE     [nKinds]float64
+	sumQ     [nKinds]float64
+	deadQ    int
+	gen      uint64
 
 	pool sync.Pool // *scratch
 }
@@ -228,13 +229,14 @@ func NewIndex(opts IndexOptions) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{
-		an:     an,
-		p:      defaultParams(),
-		rerank: opts.Reranker,
-		cands:  cmp.Or(opts.Candidates, 50),
-		docs:   make(map[string]int32),
-		vers:   make(map[string]int64),
-		post:   make(map[string]*plist),
+		an:       an,
+		p:        defaultParams(),
+		rerank:   opts.Reranker,
+		cands:    cmp.Or(opts.Candidates, 50),
+		docs:     make(map[string]int32),
+		vers:     make(map[string]int64),
+		byIntent: make(map[string]int),
+		post:     make(map[string]*plist),
 	}
 	// A reranker that analyzes text as the index does gets the index's
 	// tokens of the query instead of analyzing it again.
@@ -410,6 +412,9 @@ func (ix *Index) add(e Entry, qs []analysis) {
 	slot := int32(len(ix.ents))
 	q0 := int32(len(ix.qs))
 	en := ent{e: e, q0: q0, nq: int32(len(qs)), live: true}
+	for _, in := range e.Intents {
+		ix.byIntent[in]++
+	}
 	for i, a := range qs {
 		qid := q0 + int32(i)
 		if !ix.noFwd && int(ix.ids)+len(a.terms) > maxTermID {
@@ -483,6 +488,11 @@ func (ix *Index) remove(slot int32, old []analysis) {
 		ix.sumE[k] -= float64(en.lens[k])
 	}
 	delete(ix.docs, en.e.ID)
+	for _, in := range en.e.Intents {
+		if ix.byIntent[in]--; ix.byIntent[in] <= 0 {
+			delete(ix.byIntent, in)
+		}
+	}
 	en.live = false
 	en.e = Entry{}
 	ix.nE--
@@ -608,6 +618,14 @@ func (ix *Index) Search(ctx context.Context, query string, opts SearchOptions) (
 		k = DefaultK
 	}
 	f := filter{category: opts.Category, intent: opts.Intent}
+	if opts.Intent != "" {
+		ix.mu.RLock()
+		n := ix.byIntent[opts.Intent]
+		ix.mu.RUnlock()
+		if n == 0 {
+			return nil, nil // no entry names the intent
+		}
+	}
 	if strings.TrimSpace(query) == "" {
 		if opts.Intent == "" {
 			return nil, nil
