@@ -13,6 +13,64 @@
 // the knowledge base when an answer is needed, and returns a reply of text,
 // images, links and quick replies. Events of the turn go to analytics hooks.
 //
+// # How a turn is decided
+//
+// Intents, flows and knowledge-base entries can all claim a message; the
+// Bot decides in this order, and Reply.Explanation (Message.Explain) shows
+// which step answered:
+//
+//  1. A rating or the "talk to a person" payload is taken as such.
+//  2. The classifier ranks the intents. Below the model's out-of-scope
+//     threshold the message has no intent.
+//  3. The dialogue engine comes first. A hand-off phrase works anywhere;
+//     cancel and restart phrases inside a flow ("算了不办了").
+//  4. Inside a flow, a reply that fills the pending slot, or answers the
+//     confirmation (dialogue.ReadReply: yes, no, not yet), moves the flow
+//     on. A reply that asks something, turns to another topic ("对了，…"),
+//     names another intent with enough confidence, or that the knowledge
+//     base or small talk answers, is a side question: it is answered and
+//     the pending question asked again, and no retry is spent. Anything
+//     else is a failed answer; past the retry limit the customer is handed
+//     to a person. A step with side effects (a call, a ticket) needs an
+//     explicit yes; "应该是吧" asks again (dialogue.Flow.RelaxedConfirm).
+//  5. Outside flows, an intent confident enough (the engine's
+//     MinConfidence) starts its flow, unless the message asks for
+//     information that a knowledge-base entry answers exactly: the
+//     entry's question and the message cover each other
+//     (kb.Hit.Confidence and Coverage both at least 0.75). "挂失要收费吗？"
+//     is answered; "我卡丢了" and "能帮我挂失吗" start the flow.
+//  6. Otherwise the Bot answers: small talk (greetings, thanks, goodbyes;
+//     Texts.Greeting, Thanks, Goodbye unless entries name the intents
+//     "greeting", "thanks" or "goodbye"); then the entries that name the
+//     confident intent (kb.Entry.Intents); then the best entry whose
+//     confidence reaches Fallback.MinConfidence.
+//  7. With no answer, the fallback offers "did you mean…" suggestions
+//     (intents and entries above Fallback.SuggestConfidence), and a person
+//     after Fallback.OfferHumanAfter misses in a row.
+//
+// The cut-offs, together:
+//
+//	cut-off                         default             decides
+//	intent.Model threshold          tuned at training   whether a message has an intent at all
+//	dialogue.Options.MinConfidence  0.6                 whether the bot acts on the intent: starts a flow,
+//	                                                    fires a transition, takes it as a side question,
+//	                                                    answers from the entries that name it
+//	Fallback.MinConfidence          0.3                 whether a knowledge-base entry is good enough to answer
+//	(exact match, fixed)            0.75                whether an entry beats starting a flow
+//	Fallback.SuggestConfidence      0.1                 whether an intent or entry is offered as a suggestion
+//
+// An intent is acted on when it passes both the model's threshold and
+// MinConfidence; the first says "this is one of ours", the second "sure
+// enough to do something". The knowledge base's cut-offs measure how well
+// an entry's question matches the message, not the classifier's belief, so
+// the two kinds never compare with each other.
+//
+// A session has a language, taken from the customer's messages: the first
+// one sets it, and only a message that clearly speaks the other language
+// changes it (an order number or an "ok" does not). Built-in replies, the
+// hand-off button and flows with translations (dialogue.Flow.Translations)
+// follow it.
+//
 // # Packages
 //
 //   - intent: training, classification and evaluation of intent models.
