@@ -132,3 +132,51 @@ func Convert(s string, group ...*Dict) string {
 	}
 	return b.String()
 }
+
+// Styles are OpenCC's simplified-to-traditional conversions, as in its
+// configuration files of the same names: each a chain of dictionary
+// groups applied one after the other.
+var Styles = map[string][][]string{
+	"s2t":   {stGroup},
+	"s2tw":  {stGroup, {"TWVariantsPhrases.txt", "TWVariants.txt"}},
+	"s2twp": {stGroup, {"TWPhrases.txt", "TWVariantsPhrases.txt", "TWVariants.txt"}},
+	"s2hk":  {stGroup, {"HKVariantsPhrases.txt", "HKVariants.txt"}},
+}
+
+var stGroup = []string{"STPhrases.txt", "STPhrases_GeneratedFromRegionalPhrases.txt", "STCharacters.txt"}
+
+// StyleNames are the keys of Styles, in a fixed order: traditional
+// characters (OpenCC's standard), Taiwan's, Taiwan's with its vocabulary,
+// and Hong Kong's.
+var StyleNames = []string{"s2t", "s2tw", "s2twp", "s2hk"}
+
+// Converter is a chain of dictionary groups.
+type Converter struct {
+	chain [][]*Dict
+}
+
+// Load reads the dictionaries of a style (a key of Styles) from an OpenCC
+// data directory.
+func Load(dir, style string) (*Converter, error) {
+	groups, ok := Styles[style]
+	if !ok {
+		return nil, fmt.Errorf("opencc: unknown style %q", style)
+	}
+	c := &Converter{}
+	for _, g := range groups {
+		ds, err := ReadDir(dir, g...)
+		if err != nil {
+			return nil, err
+		}
+		c.chain = append(c.chain, ds)
+	}
+	return c, nil
+}
+
+// Convert applies each group of the chain in turn.
+func (c *Converter) Convert(s string) string {
+	for _, g := range c.chain {
+		s = Convert(s, g...)
+	}
+	return s
+}

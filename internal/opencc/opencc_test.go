@@ -63,3 +63,19 @@ func FuzzParse(f *testing.F) {
 		Convert(text, d) // must not panic
 	})
 }
+
+func TestLoadStyle(t *testing.T) {
+	c, err := Load("testdata", "s2t")
+	require.NoError(t, err)
+	assert.Equal(t, "頭髮爲人", c.Convert("头发为人"))
+	tw, err := Load("testdata", "s2tw")
+	require.NoError(t, err)
+	assert.Equal(t, "頭髮為人", tw.Convert("头发为人"), "then Taiwan's variants")
+	_, err = Load("testdata", "s2hk")
+	assert.Error(t, err, "files missing")
+	_, err = Load("testdata", "t2s")
+	assert.ErrorContains(t, err, "unknown style")
+	for _, n := range StyleNames {
+		assert.Contains(t, Styles, n)
+	}
+}
