@@ -67,7 +67,7 @@ const (
 	hkVariantsRev  = "HKVariantsRev.txt"
 	hkVarPhrases   = "HKVariantsRevPhrases.txt"
 	hkPhrasesRev   = "HKPhrasesRev.txt"
-	maxPhraseRunes = 16 // the text package's limit
+	maxPhraseRunes = 10 // the text package's limit
 	// A vocabulary entry is kept when the word converted character by
 	// character is less frequent than the mainland term by this factor.
 	vocabRatio = 10
