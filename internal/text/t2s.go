@@ -38,7 +38,14 @@ type t2sTable struct {
 	other            map[rune]uint32
 	otherLo, otherHi rune
 	phrases          map[string]string
+	// pairs has bit pairHash(a, b) set for the first two characters a, b
+	// of every phrase, so that most places need no map lookup.
+	pairs []uint64
 }
+
+const pairBits = 1 << 15
+
+func pairHash(a, b rune) uint32 { return (uint32(a)*0x9e3779b1 ^ uint32(b)*0x85ebca6b) >> 17 }
 
 var t2s = sync.OnceValue(func() *t2sTable {
 	t, err := parseT2S(t2sTxt)
@@ -52,7 +59,7 @@ var t2s = sync.OnceValue(func() *t2sTable {
 // '#' and empty lines are skipped.
 func parseT2S(s string) (*t2sTable, error) {
 	t := &t2sTable{dense: make([]uint32, t2sHi-t2sLo), other: map[rune]uint32{},
-		phrases: make(map[string]string, strings.Count(s, "\n")/2)}
+		phrases: make(map[string]string, strings.Count(s, "\n")/2), pairs: make([]uint64, pairBits/64)}
 	get := func(r rune) uint32 {
 		if t2sLo <= r && r < t2sHi {
 			return t.dense[r-t2sLo]
@@ -119,6 +126,9 @@ func parseT2S(s string) (*t2sTable, error) {
 		}
 		t.phrases[k] = v
 		set(first, get(first)|1<<(t2sPhraseShift+nk-2))
+		second, _ := utf8.DecodeRuneInString(k[utf8.RuneLen(first):])
+		h := pairHash(first, second)
+		t.pairs[h/64] |= 1 << (h % 64)
 	}
 	return t, nil
 }
@@ -156,31 +166,52 @@ func (t *t2sTable) tradOnly(r rune) bool { return t.info(r)&t2sTradOnly != 0 }
 // phrase of the table, else the character's simplified form. Offsets map
 // each converted character to the input its traditional character came
 // from; a phrase that changes length maps all of its output to the whole
-// phrase's input.
+// phrase's input. While every output character has the size of the one it
+// replaces, n's offsets are shared, not copied.
 func (t *t2sTable) convert(n Normalized) Normalized {
 	s := n.Text
 	buf := make([]byte, 0, len(s))
-	st := make([]int32, 0, len(s))
-	en := make([]int32, 0, len(s))
-	emit := func(out string, from, to int32) {
+	var st, en []int32 // nil while the output keeps the input's layout
+	same := true
+	// put appends out, the replacement of s[from:to]; whole says that out
+	// replaces it as a whole (a phrase that changes length).
+	put := func(out string, from, to int, whole bool) {
+		if same && (whole || len(out) != to-from) {
+			same = false
+			st = append(make([]int32, 0, len(s)+16), n.start[:len(buf)]...)
+			en = append(make([]int32, 0, len(s)+16), n.end[:len(buf)]...)
+		}
 		buf = append(buf, out...)
-		for range len(out) {
-			st = append(st, from)
-			en = append(en, to)
+		if !same {
+			a, b := n.start[from], n.end[to-1]
+			for range len(out) {
+				st = append(st, a)
+				en = append(en, b)
+			}
 		}
 	}
 	var ends [maxPhraseRunes]int
+	var tmp [utf8.UTFMax]byte
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r < utf8.RuneSelf {
 			buf = append(buf, s[i])
-			st = append(st, n.start[i])
-			en = append(en, n.end[i])
+			if !same {
+				st = append(st, n.start[i])
+				en = append(en, n.end[i])
+			}
 			i++
 			continue
 		}
 		info := t.info(r)
-		if lens := info >> t2sPhraseShift; lens != 0 {
+		lens := info >> t2sPhraseShift
+		if lens != 0 && i+size < len(s) {
+			r2, _ := utf8.DecodeRuneInString(s[i+size:])
+			if h := pairHash(r, r2); t.pairs[h/64]&(1<<(h%64)) == 0 {
+				lens = 0
+			}
+		}
+		if lens != 0 {
 			l := bits.Len32(lens) + 1 // the longest
 			k := 0
 			for j := i; j < len(s) && k < l; k++ {
@@ -202,12 +233,12 @@ func (t *t2sTable) convert(n Normalized) Normalized {
 					from := i
 					for q := 0; len(out) > 0; q++ {
 						_, osz := utf8.DecodeRuneInString(out)
-						emit(out[:osz], n.start[from], n.end[ends[q]-1])
+						put(out[:osz], from, ends[q], false)
 						out = out[osz:]
 						from = ends[q]
 					}
 				} else {
-					emit(out, n.start[i], n.end[ends[k-1]-1])
+					put(out, i, ends[k-1], true)
 				}
 				i = ends[k-1]
 				matched = true
@@ -218,19 +249,19 @@ func (t *t2sTable) convert(n Normalized) Normalized {
 			}
 		}
 		if sr := rune(info & t2sRune); sr != 0 {
-			from, to := n.start[i], n.end[i+size-1]
-			before := len(buf)
-			buf = utf8.AppendRune(buf, sr)
-			for range len(buf) - before {
-				st = append(st, from)
-				en = append(en, to)
-			}
+			m := utf8.EncodeRune(tmp[:], sr)
+			put(string(tmp[:m]), i, i+size, false)
 		} else {
 			buf = append(buf, s[i:i+size]...)
-			st = append(st, n.start[i:i+size]...)
-			en = append(en, n.end[i:i+size]...)
+			if !same {
+				st = append(st, n.start[i:i+size]...)
+				en = append(en, n.end[i:i+size]...)
+			}
 		}
 		i += size
+	}
+	if same {
+		return Normalized{Text: string(buf), start: n.start, end: n.end}
 	}
 	return Normalized{Text: string(buf), start: st, end: en}
 }

@@ -133,7 +133,21 @@ func TestParseT2S(t *testing.T) {
 	assert.False(t, tab.tradOnly('乾'))
 	assert.True(t, tab.tradOnly('𠁞'), "outside the dense range")
 	assert.Equal(t, uint32(1<<2), tab.info('乙')>>t2sPhraseShift, "phrases of four characters")
-	assert.Equal(t, "干头乾坤以太网个", tab.convert(unconverted("乾頭乾坤乙太網路𠁞")).Text)
+	in := "乾頭乾坤乙太網路𠁞a"
+	n := tab.convert(unconverted(in))
+	assert.Equal(t, "干头乾坤以太网个a", n.Text)
+	// A four-byte character became a three-byte one after a phrase that
+	// changed length: offsets still map each character to its source.
+	for _, c := range []struct{ out, src string }{{"干", "乾"}, {"头", "頭"}, {"太", "乙太網路"}, {"个", "𠁞"}, {"a", "a"}} {
+		i := strings.Index(n.Text, c.out)
+		st, en := n.Span(i, i+len(c.out))
+		assert.Equal(t, c.src, in[st:en], c.out)
+	}
+	// Same sizes throughout: the offsets are shared.
+	m := tab.convert(unconverted("頭乾"))
+	assert.Equal(t, "头干", m.Text)
+	st, en := m.Span(3, 6)
+	assert.Equal(t, "乾", "頭乾"[st:en])
 
 	for _, bad := range []string{
 		"頭",              // no value
