@@ -78,11 +78,14 @@ const (
 	// SlotText takes the customer's whole answer, trimmed.
 	SlotText SlotType = "text"
 	// SlotRegex takes the first match of Pattern in the normalized answer
-	// (lower case, half-width): the group named "value" if there is one,
-	// else the first group, else the whole match.
+	// (lower case, half-width, traditional characters converted to
+	// simplified ones): the group named "value" if there is one, else the
+	// first group, else the whole match.
 	SlotRegex SlotType = "regex"
 	// SlotLookup takes the first of Values whose value or synonym appears
-	// in the answer; the value is the entry's Value.
+	// in the answer; the value is the entry's Value. Both are compared
+	// normalized, so case, full-width forms and traditional characters do
+	// not matter (质量问题 matches 質量問題).
 	SlotLookup SlotType = "lookup"
 	// SlotMobile takes a mainland-China mobile number (11 digits).
 	SlotMobile SlotType = "mobile"

