@@ -423,17 +423,30 @@ func markEcho(toks []rtoken, question string) {
 			}
 			continue
 		}
-		// The longest run of Han content of at least two characters that
-		// the question contains.
+		// Within a run of Han content, the longest pieces of at least two
+		// characters that the question holds: "冻结" in "快冻结卡丢了".
 		j := i
-		var run strings.Builder
 		for j < len(toks) && toks[j].class == cRest && toks[j].han {
-			run.WriteString(toks[j].text)
 			j++
 		}
-		if utf8.RuneCountInString(run.String()) >= 2 && strings.Contains(qc, run.String()) {
-			for k := i; k < j; k++ {
-				toks[k].class = cEcho
+		for a := i; a < j; {
+			b := j
+			for ; b >= a+2; b-- {
+				var piece strings.Builder
+				for k := a; k < b; k++ {
+					piece.WriteString(toks[k].text)
+				}
+				if strings.Contains(qc, piece.String()) {
+					break
+				}
+			}
+			if b >= a+2 {
+				for k := a; k < b; k++ {
+					toks[k].class = cEcho
+				}
+				a = b
+			} else {
+				a++
 			}
 		}
 		i = j - 1
