@@ -114,6 +114,17 @@ func infoQuestion(s string) bool {
 		return false
 	}
 	c := compact(n)
+	for _, m := range zhAsking {
+		if strings.Contains(c, m) {
+			return true // "我想问一下挂失要收费吗": asking, not requesting
+		}
+	}
+	w0 := " " + strings.Join(strings.FieldsFunc(n, func(r rune) bool { return !isWordRune(r) }), " ") + " "
+	for _, m := range enAsking {
+		if strings.Contains(w0, " "+m+" ") {
+			return true
+		}
+	}
 	for _, m := range []string{"怎么", "如何", "怎样", "咋"} {
 		if strings.HasPrefix(c, m) {
 			return false // "怎么挂失": the flow is the answer
@@ -135,6 +146,12 @@ func infoQuestion(s string) bool {
 	}
 	return true
 }
+
+// Markers of a question asked for its answer, whatever else it holds.
+var (
+	zhAsking = []string{"想问", "想知道", "请问", "问一下", "问下", "咨询一下", "了解一下"}
+	enAsking = []string{"want to know", "like to know", "wondering", "can you tell me", "could you tell me", "i have a question"}
+)
 
 // Markers of a request phrased as a question.
 var (

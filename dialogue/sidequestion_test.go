@@ -207,3 +207,10 @@ func TestCommandsInsideMessagesAndExtendedPhrases(t *testing.T) {
 	}
 	assert.Contains(t, dialogue.DefaultGlobals().CancelPhrases, "算了")
 }
+
+func TestInfoQuestionAskedPolitely(t *testing.T) {
+	for _, text := range []string{"我想问一下挂失要收费吗", "请问挂失收费吗？", "can you tell me if there is a fee?"} {
+		b := newCardBank(t, false)
+		assert.Equal(t, []string{"answer: " + text}, b.say("s", text, "lost_card", 0.9, true), text)
+	}
+}
