@@ -200,7 +200,10 @@ type Do struct {
 	// Say sends the customer a message (a template).
 	Say string `yaml:"say,omitempty" json:"say,omitempty"`
 	// Answer asks the Bot to answer the named intent from its knowledge
-	// base, as for an FAQ.
+	// base: kefu's Bot answers with an entry that names the intent
+	// (kb.Entry.Intents), in the session's language when there are
+	// several, and with the best match for the customer's message when
+	// none does.
 	Answer string `yaml:"answer,omitempty" json:"answer,omitempty"`
 	// Call runs the operator function of that name (Options.Funcs). Its
 	// Result can set slots, say something and raise an event for the
