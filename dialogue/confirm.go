@@ -175,6 +175,7 @@ const (
 	cBut           // a hedge: 但是, 好是好, but
 	cAsk           // a question: 吗, 多少, how
 	cNegNeg        // a negated negation: 不是不, it's not that
+	cOther         // something other than what was asked about: 另一张, 别人的, the other one
 	cNumber        // digits and codes: 1234, dd2025
 	cEcho          // a word of the question
 	cBreak         // punctuation between clauses
@@ -233,10 +234,12 @@ func init() {
 		"嗯|嗯嗯|恩|恩恩|嗯呐|可以的|行的|行啊|确认|确定|确认无误|同意|没问题|没有问题|要的|当然|当然可以|当然了|必须的|必须|"+
 		"就这样|就这么办|就这个|就是这个|就是它|就这张|就是这张|办吧|办理吧|弄吧|来吧|妥|妥的|ok|okay|"+
 		"没意见|赞成|好好|好好好|成|中|嗯好|没毛病|没问题的|可以可以|阔以|好滴呢|是得|是地|对得|好得|"+
-		"冲|冲冲冲|搞起|安排|安排上|走起|整|是我的|是我|是本人|是我本人")
+		"冲|冲冲冲|搞起|安排|安排上|走起|整|是本人|是我本人|是本人的|不错|没什么问题|没啥问题")
 	zh(cYes, fWeak, "是|对|好|行|要|需要|可以|就是|能|确实")
 	zh(cNo, 0, "不是|不对|不用|不要|不行|不可以|不好|不确认|不同意|不需要|不必|不必了|别了|没有|否|错了|错|搞错了|有误|"+
-		"不对的|不正确|拒绝|不是的|不了吧|不能|不成|不妥|没|否认")
+		"不对的|不正确|拒绝|不是的|不了吧|不能|不成|不妥|没|否认|不太|不大|不怎么|不是很|不算|没必要|不冻了|"+
+		"你敢|我才不|说了不要|都说了不用|不是这个|不是这张")
+	zh(cNo, fRefuse, "才怪|个屁")
 	zh(cNo, fRefuse, "不用了|不要了|算了|算了吧|不需要了|取消|不办了|不弄了|不了|不用麻烦了|不搞了|不做了|不退了|不要啦|"+
 		"不想了|不想要了|不想弄了|不想办了|不考虑了|不想|表了")
 	zh(cNo, fWeak, "不|表")
@@ -244,9 +247,12 @@ func init() {
 	zh(cWait, 0, "等等|等一下|等下|稍等|稍等一下|等一等|先等等|先等一下|先不要|先别|先不|先不用|暂时不要|暂时不用|暂时不|暂时先不|"+
 		"再想想|想想|我再想想|我想一想|我想想|考虑一下|考虑考虑|再考虑|想一想|让我想想|容我想想|回头再说|晚点再说|以后再说|再说吧|再说|"+
 		"等会儿|等会|等一会|等一会儿|不急|别急|不着急|不确定|还没想好|没想好|我看看|我再看看|先这样|晚点|回头|等我一下|"+
-		"等我下|等我|不知道|我不知道|不清楚|我不清楚|说不好|确认一下|再确认|再确认一下|我确认一下|核实一下|核对一下|我先看看|先看看|我问问|问问|我先问问")
+		"等我下|等我|不知道|我不知道|不清楚|我不清楚|说不好|不太确定|不大确定|不是很确定|明天再说|改天|改天再说|确认一下|再确认|再确认一下|我确认一下|核实一下|核对一下|我先看看|先看看|我问问|问问|我先问问")
 	zh(cAgree, 0, "都行|也行|随便|无所谓|看着办|差不多|好吧|那好吧|行吧|也可以|凑合|将就|可以吧|那行|那就这样吧|"+
-		"应该|应该吧|大概|大概吧|好像|估计|貌似|似乎|我觉得|感觉|我猜|我猜是|没办法|也没办法|只能这样|只好这样")
+		"应该|应该吧|大概|大概吧|好像|估计|貌似|似乎|我觉得|感觉|我猜|我猜是|没办法|也没办法|只能这样|只好这样|"+
+		"没事|没事儿|还行")
+	// "行了行了", "好了好了": enough talk, not an answer.
+	zh(cRest, 0, "行了|好了|行了行了|好了好了")
 	zh(cDoubt, 0, "可能|可能吧|也许|或许|说不定")
 	zh(cPolite, 0, "谢谢|谢谢你|谢谢您|多谢|谢了|谢啦|感谢|麻烦|麻烦了|麻烦你|麻烦您|麻烦你了|麻烦您了|辛苦了|辛苦|请|亲|亲亲|"+
 		"你好|您好|哈哈|哈哈哈|呵呵|嘿嘿|我|你|您|帮我|给我|帮忙|这个|这张|的|就|那|那就|一下|本人|我本人|也|都|吧吧|"+
@@ -254,33 +260,45 @@ func init() {
 	zh(cFinal, 0, "吧|啊|呀|呢|哦|噢|喔|啦|嘛|了|嘞|咯|哒|哟|呐|哈|嗷|捏|滴")
 	zh(cAside, fRightTo, "对了")
 	zh(cAside, 0, "那个|还有|另外|顺便|顺便问一下|顺便问下|顺便说一下|话说|请问|问一下|问下|我想问|想问一下|想问下|咨询一下|"+
-		"我想知道|再问一下|还想问|还想|另一个|除此之外|此外|我还|还要|别的|别人")
-	zh(cBut, 0, "但是|但|不过|可是|只是|然而|就是说|好是好|对是对|可以是可以|行是行|是是是但")
+		"我想知道|再问一下|还想问|还想|除此之外|此外|我还|还要")
+	zh(cOther, 0, "另一个|另一张|另外一张|另外那张|另一|别人|别人的|别的|其他|其它|其他的|老婆|老公|我妈|我爸|家人|家里人|朋友|同事|孩子|"+
+		"已经|找到了|找到")
+	zh(cBut, 0, "但是|但|不过|可是|只是|然而|就是说|好是好|对是对|可以是可以|行是行|是是是但|"+
+		"如果|假如|要是|只要|除非|前提|前提是|的话|万一|假设")
 	zh(cNegNeg, 0, "不是不|不是没|并不是不|并非不|不是说不|没有不|也不是不")
-	zh(cAsk, 0, "吗|么|什么|怎么|怎样|怎么样|如何|为什么|为何|为啥|多少|多久|多长|几|哪|哪里|哪儿|谁|啥|咋|是否|能否|可否|难道|不会吧")
+	zh(cAsk, 0, "吗|么|什么|怎么|怎样|怎么样|如何|为什么|为何|为啥|多少|多久|多长|几|哪|哪里|哪儿|谁|啥|咋|是否|能否|可否|难道|不会吧|"+
+		"干嘛|干啥|是嘛|是么|你确定|您确定|你确认|您确认|你肯定|真的要|没懂|没看懂|看不懂|听不懂|不懂|不明白|没明白|啥意思|什么意思|"+
+		"不太懂|没太懂|不理解")
 
 	en(cYes, 0, "yes|yeah|yep|yup|ya|yea|yess|yesss|yah|sure|sure thing|ok|okay|k|kk|alright|all right|fine|right|correct|"+
 		"that's right|that is right|that's correct|that is correct|exactly|absolutely|definitely|of course|certainly|"+
 		"affirmative|confirm|confirmed|go ahead|go for it|do it|please do|proceed|sounds good|that's it|that is it|"+
-		"agreed|agree|yes it is|it is|yes please|please proceed|sounds great|perfect|great|good|true|ok do it|you bet|indeed")
+		"agreed|agree|yes it is|it is|yes please|please proceed|sounds great|perfect|great|good|true|ok do it|you bet|indeed|"+
+		"no problem|no worries|not a problem|no prob|np|i don't mind|don't mind|i dont mind|why not|y|yes sir")
 	en(cNo, 0, "no|nope|nah|not|don't|dont|do not|wrong|incorrect|negative|not really|that's wrong|that is wrong|not right|"+
-		"not correct|never|isn't|is not|it isn't|it's not|that's not it|no way")
+		"not correct|never|isn't|is not|it isn't|it's not|that's not it|no way|n|of course not|definitely not|absolutely not|"+
+		"certainly not|yeah right|not this card|not this one|not mine")
 	en(cNo, fRefuse, "cancel|stop|never mind|nevermind|no thanks|no thank you|forget it|don't bother")
 	en(cWait, 0, "wait|hold on|hang on|not yet|not now|later|let me think|give me a minute|give me a second|give me a moment|"+
 		"one moment|one sec|one second|a moment|just a moment|just a sec|a sec|a second|a minute|in a minute|not sure|unsure|"+
 		"need to think|think about it|let me check|let me see|i don't know|dunno|hmm let me think|need some time|not sure yet|"+
-		"brb|give me a min|one min|a min|just a min|wait a min|let me ask|hold up|gimme a sec|gimme a minute")
-	en(cAgree, 0, "i guess|i guess so|i think so|i suppose|i suppose so|probably|whatever|kind of|sort of|if you say so|fine i guess|i think")
+		"brb|give me a min|one min|a min|just a min|wait a min|let me ask|hold up|gimme a sec|gimme a minute|no idea|i have no idea|"+
+		"idk|tomorrow")
+	en(cAgree, 0, "i guess|i guess so|i think so|i suppose|i suppose so|probably|whatever|kind of|sort of|if you say so|fine i guess|i think|not bad")
 	en(cDoubt, 0, "maybe|perhaps|possibly|might be")
 	en(cPolite, 0, "i|i'm|im|me|my|it|it's|its|that|that's|this|is|a|the|please|pls|plz|thanks|thank|you|thx|ty|so|then|"+
 		"oh|ah|um|uh|hmm|hm|well|just|very|much|really|sir|madam|mate|lol|haha|dear|one|now|card|to|thank you|for|"+
-		"cheers|great thanks|many thanks|appreciate it|good|hi|hello|hey|yes sir")
+		"cheers|great thanks|many thanks|appreciate it|hi|hello|hey")
 	en(cAside, 0, "by the way|btw|also|oh and|and also|one more thing|another thing|another question|quick question|"+
 		"i have a question|and|besides|plus")
-	en(cBut, 0, "but|however|though|although|except")
+	en(cBut, 0, "but|however|though|although|except|if|unless|as long as|provided|only if|assuming")
+	en(cOther, 0, "the other|other one|another|someone else|someone else's|somebody else|wife's|husband's|my wife|my husband|"+
+		"friend's|found it|already")
 	en(cNegNeg, 0, "it's not that|it is not that|not that i")
 	en(cAsk, 0, "what|what's|whats|how|how's|why|when|where|which|who|whose|whom|can|could|would|will|should|shall|"+
-		"is there|are there|do|does|did|am|are|was|were|have|has|may|might i|isn't it|right?")
+		"is there|are there|do|does|did|am|are|was|were|have|has|may|might i|isn't it|right?|you sure|are you sure|u sure|"+
+		"r u sure|you serious|what do you mean|come again|pardon|say again|huh|i don't understand|i dont understand|"+
+		"don't understand|i didn't get that")
 }
 
 // tokenizeReply splits normalized text into classified tokens: English
@@ -332,6 +350,12 @@ func tokenizeReply(n string) []rtoken {
 			i++
 		case unicode.IsSpace(r):
 			i++
+		case r == '…' || r == '.' && i+2 < len(rs) && rs[i+1] == '.' && rs[i+2] == '.':
+			// "嗯……", "ok...": trailing off is not an answer yet.
+			toks = append(toks, rtoken{class: cWait, text: "…"})
+			for i < len(rs) && (rs[i] == '…' || rs[i] == '.') {
+				i++
+			}
 		default:
 			// Punctuation, symbols, emoji: a clause break.
 			if len(toks) > 0 && toks[len(toks)-1].class != cBreak {
@@ -426,6 +450,16 @@ func markEcho(toks []rtoken, question string) {
 		}
 	}
 	for i := 0; i < len(toks); i++ {
+		if toks[i].class == cNumber {
+			// A number of the question repeats it ("对，1234那张"); another
+			// number is something else ("冻结5678").
+			if strings.Contains(qc, toks[i].text) {
+				toks[i].class = cEcho
+			} else {
+				toks[i].class = cOther
+			}
+			continue
+		}
 		if toks[i].flags&fRefuse != 0 && (toks[i].han && strings.Contains(qc, toks[i].text) || !toks[i].han && qwords[toks[i].text]) {
 			// "取消" to "确认取消订阅吗？" names the action, it refuses nothing.
 			toks[i].class, toks[i].flags = cEcho, 0
@@ -484,7 +518,14 @@ const (
 // enSubject holds the words that make a following "is" or "can" a
 // statement's verb.
 var enSubject = map[string]bool{"i": true, "i'm": true, "im": true, "me": true, "my": true, "it": true, "it's": true,
-	"its": true, "that": true, "that's": true, "this": true, "you": true, "a": true, "the": true}
+	"its": true, "that": true, "that's": true, "this": true, "you": true, "a": true, "the": true, "know": true,
+	"understand": true, "matter": true, "care": true}
+
+// enWh holds the English question words that ask wherever they stand
+// ("ok how much is it", "sure, why"), unless a subject comes before them
+// ("I know how").
+var enWh = map[string]bool{"what": true, "what's": true, "whats": true, "how": true, "how's": true, "why": true, "when": true,
+	"where": true, "which": true, "who": true, "whose": true, "whom": true}
 
 // settle reclassifies the tokens whose class depends on their place: a
 // discourse marker or an English question word opens a clause.
@@ -501,13 +542,18 @@ func settle(toks []rtoken) {
 			continue
 		case cAside:
 			if !start && toks[i].flags&fRightTo == 0 {
-				toks[i].class = cPolite
+				// "不是你写的那个": "that one"; "还要" mid-clause is content.
+				if toks[i].text == "那个" {
+					toks[i].class = cPolite
+				} else {
+					toks[i].class = cRest
+				}
 			}
 		case cAsk:
 			// "is", "can", "what" ask at the start of an English clause
 			// ("is it free"), not inside one ("my card is lost", "I am
 			// at work").
-			if !toks[i].han && toks[i].text != "?" && (!start || i > 0 && enSubject[toks[i-1].text]) {
+			if !toks[i].han && toks[i].text != "?" && i > 0 && (enSubject[toks[i-1].text] || !start && !enWh[toks[i].text]) {
 				toks[i].class = cRest
 			}
 		}
@@ -528,6 +574,9 @@ func judge(toks []rtoken) Reading {
 			if c == cPolite && toks[j].han && !(toks[j].text == "我本人" || toks[j].text == "本人") {
 				continue
 			}
+			if c == cOther {
+				toks[i].class = cRest // "是别人的"
+			}
 			if c == cRest || c == cNumber {
 				toks[i].class = cRest
 			}
@@ -539,9 +588,8 @@ func judge(toks []rtoken) Reading {
 		rest                        strings.Builder
 		restHan, restWords          int
 		yes, no, wait, agree, doubt bool
-		lastPolar                   = -1
 		refuseLast, negNeg, negYes  bool
-		aside, but, rightTo         bool
+		aside, but, rightTo, other  bool
 		echo                        bool
 		content                     bool // anything besides answers, courtesies and breaks
 	)
@@ -561,8 +609,13 @@ func judge(toks []rtoken) Reading {
 			break
 		}
 	}
+	// A no in a later clause than the last yes takes it back: "是的，哦不对".
+	clause, yesClause, noClause := 0, -1, -1
 	prevPolar := -1
 	for i, t := range toks {
+		if t.class == cBreak {
+			clause++
+		}
 		switch t.class {
 		case cAsk:
 			r.Question = true
@@ -583,18 +636,20 @@ func judge(toks []rtoken) Reading {
 		case cDoubt:
 			doubt = true
 		case cYes:
-			yes = true
+			yes, yesClause = true, clause
 			if prevPolar >= 0 && toks[prevPolar].class == cNo && adjacent(toks, prevPolar, i) {
 				negYes = true
 			}
-			lastPolar, refuseLast = i, false
+			refuseLast = false
 		case cNo:
 			if prevPolar >= 0 && toks[prevPolar].class == cNo && toks[prevPolar].han && t.han &&
 				prevPolar == i-1 && toks[prevPolar].text != t.text {
 				negNeg = true // 不是不要
 			}
-			no = true
-			lastPolar, refuseLast = i, t.flags&fRefuse != 0
+			no, noClause = true, clause
+			refuseLast = t.flags&fRefuse != 0
+		case cOther:
+			other = true
 		case cEcho:
 			echo = true
 		case cRest:
@@ -612,7 +667,6 @@ func judge(toks []rtoken) Reading {
 			prevPolar = i
 		}
 	}
-	_ = lastPolar
 	r.Rest = rest.String()
 	switch {
 	case r.Question:
@@ -623,21 +677,16 @@ func judge(toks []rtoken) Reading {
 		r.Answer = Wait
 		return r
 	}
-	if rightTo {
-		// "对了" alone (or with yes and courtesies) is "right"; before
-		// anything else it opens a new topic.
-		if content || no || aside || but {
-			aside = true
-		} else {
-			yes = true
-		}
+	if rightTo && (content || no || aside || but || other) {
+		// "对了，…" opens a new topic; alone it says too little.
+		aside = true
 	}
 	if aside || but || negNeg {
 		r.Aside = aside || but
 		return r
 	}
 	switch {
-	case no && (negYes || !yes || refuseLast):
+	case no && (negYes || !yes || refuseLast || noClause > yesClause):
 		if !leadNo && (restHan > maxNoRestHan || restWords > maxNoRestWords) {
 			return r
 		}
@@ -645,6 +694,8 @@ func judge(toks []rtoken) Reading {
 		return r
 	case no:
 		return r // yes and no together
+	case other:
+		return r // "冻结另一张", "是别人的": not what was asked about
 	}
 	if restHan > maxRestHan || restWords > maxRestWords {
 		return r
@@ -656,7 +707,7 @@ func judge(toks []rtoken) Reading {
 		r.Answer, r.Tentative = Yes, true
 	case doubt:
 		r.Answer = Wait
-	case echo:
+	case echo && !content:
 		// The question's own words, as an order: "冻结吧", "快冻结".
 		r.Answer = Yes
 	}

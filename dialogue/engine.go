@@ -200,8 +200,11 @@ type flow struct {
 	states map[string]*state
 	start  *state
 	msgs   Messages // in lang
-	// strict confirmations accept only an explicit yes.
-	strict map[*state]bool
+	// Confirmations (strictYes, strictNo) and yes/no slots (strictSlot)
+	// whose answer leads to side effects accept only a plain answer: an
+	// explicit yes, a no that says nothing else.
+	strictYes, strictNo map[*state]bool
+	strictSlot          map[*slot]bool
 	// lang is the flow's own language; tongues hold what it says in each
 	// language it speaks, lang included.
 	lang    Lang
@@ -384,6 +387,11 @@ func (e *Engine) advance(ctx context.Context, s *Session, in Input) ([]Action, e
 			s.reset()
 			t.f = nil
 		}
+	}
+	if t.f != nil && s.Pending != "" && t.f.slots[s.Pending] == nil {
+		// The slot asked for is gone from the flow: start afresh.
+		s.reset()
+		t.f = nil
 	}
 	if t.f != nil && s.Slots == nil {
 		s.Slots = map[string]Value{}
@@ -588,18 +596,35 @@ func (t *turn) follow(tr transition) error {
 func (t *turn) answerSlot(st *state, sl *slot) error {
 	s, in := t.s, t.in
 	again := func() { t.ask(sl, t.m().Resume+t.render(sl.def.Prompt), "") }
-	if sl.typ == SlotYesNo && in.Text != "" {
-		if rd := ReadReply(in.Text, t.render(sl.def.Prompt)); rd.Answer == Wait {
+	extract := sl.ex.Extract
+	if sl.typ == SlotYesNo && in.Text != "" && sl.def.Extractor == nil {
+		// Read as a confirmation is, against the question asked.
+		rd := ReadReply(in.Text, t.render(sl.def.Prompt))
+		switch rd.Answer {
+		case Wait:
 			t.ask(sl, t.m().Waiting, "")
 			return nil
+		case Yes, No:
+			if t.f.strictSlot[sl] && (rd.Tentative || rd.Rest != "") {
+				return t.fail(sl.maxRetries, func() { t.ask(sl, t.m().ConfirmExplicit+t.render(sl.def.Prompt), "") })
+			}
+		}
+		extract = func(string, time.Time) (Value, bool) {
+			switch rd.Answer {
+			case Yes:
+				return Value{Text: "yes", Raw: in.Text}, true
+			case No:
+				return Value{Text: "no", Raw: in.Text}, true
+			}
+			return Value{}, false
 		}
 	}
 	if sl.free && (t.digression() || t.question() && t.answerable()) {
 		t.resumeAfterDigression(again)
 		return nil
 	}
-	if v, ok := sl.ex.Extract(in.Text, t.now); ok && in.Text != "" {
-		if reason := sl.check(v, t.now, &t.f.msgs); reason != "" {
+	if v, ok := extract(in.Text, t.now); ok && in.Text != "" {
+		if reason := t.check(sl, v); reason != "" {
 			return t.fail(sl.maxRetries, func() {
 				t.ask(sl, reason+t.sep()+t.reprompt(sl, false), reason)
 			})
@@ -611,6 +636,12 @@ func (t *turn) answerSlot(st *state, sl *slot) error {
 	}
 	if in.Text == "" {
 		return nil // an event the state does not wait for
+	}
+	if t.confident() && slices.Contains(t.f.def.Intents, in.Intent) && !t.question() {
+		// "我卡丢了" again: the customer restates the problem; the
+		// question again, nothing spent.
+		t.ask(sl, t.render(sl.def.Prompt), "")
+		return nil
 	}
 	// Not an answer: a side question is answered and the question asked
 	// again, without counting against the customer.
@@ -632,7 +663,7 @@ func (t *turn) extractOthers(st *state) {
 		if _, ok := t.s.Slots[sl.name]; ok || sl.free || sl.typ == SlotYesNo {
 			continue
 		}
-		if v, ok := sl.ex.Extract(t.in.Text, t.now); ok && sl.check(v, t.now, &t.f.msgs) == "" {
+		if v, ok := sl.ex.Extract(t.in.Text, t.now); ok && t.check(sl, v) == "" {
 			t.s.Slots[sl.name] = v
 		}
 	}
@@ -650,7 +681,7 @@ func (t *turn) answerConfirm(st *state) error {
 			continue
 		}
 		if old, ok := s.Slots[sl.name]; ok {
-			if v, ok := sl.ex.Extract(in.Text, t.now); ok && v.Text != old.Text && sl.check(v, t.now, &t.f.msgs) == "" {
+			if v, ok := sl.ex.Extract(in.Text, t.now); ok && v.Text != old.Text && t.check(sl, v) == "" {
 				s.Slots[sl.name] = v
 				changed = true
 			}
@@ -668,12 +699,15 @@ func (t *turn) answerConfirm(st *state) error {
 			// done on it.
 			break
 		}
-		if rd.Tentative && t.f.strict[st] {
-			// "应该是吧" does not freeze a card.
+		if t.f.strictYes[st] && (rd.Tentative || rd.Rest != "") {
+			// "应该是吧" or "好的，如果免费" does not freeze a card.
 			return t.fail(t.maxRetries(0), func() { t.confirm(st, t.m().ConfirmExplicit) })
 		}
 		return t.resumeConfirmed(st, EventYes)
 	case No:
+		if t.f.strictNo[st] && rd.Rest != "" {
+			return t.fail(t.maxRetries(0), func() { t.confirm(st, t.m().ConfirmExplicit) })
+		}
 		return t.resumeConfirmed(st, EventNo)
 	case Wait:
 		t.emit(Action{Kind: ActionConfirm, Text: t.m().Waiting, Options: []string{t.m().Yes, t.m().No}})
@@ -800,7 +834,7 @@ func (t *turn) reprompt(sl *slot, notUnderstood bool) string {
 }
 
 func (t *turn) sep() string {
-	if t.f.def.Lang == LangEN {
+	if t.lang() == LangEN {
 		return " "
 	}
 	return ""

@@ -530,20 +530,35 @@ func compile(f *Flow) (*flow, []Problem) {
 					ps.add(path, "empty translation")
 				}
 				checkTemplates(path, f.Translations[l][k])
+				from, to := templateNames(k), templateNames(f.Translations[l][k])
+				slices.Sort(from)
+				slices.Sort(to)
+				if !slices.Equal(slices.Compact(from), slices.Compact(to)) {
+					ps.add(path, "the translation names slots %v, the text %v", to, from)
+				}
 			}
 		}
 	}
 
-	// Confirmations whose yes leads to side effects.
-	c.strict = map[*state]bool{}
+	// Confirmations and yes/no questions whose answers lead to side
+	// effects accept only a plain answer.
+	c.strictYes, c.strictNo, c.strictSlot = map[*state]bool{}, map[*state]bool{}, map[*slot]bool{}
 	if !f.RelaxedConfirm {
 		for _, st := range c.states {
-			if st.def.Confirm == "" {
-				continue
-			}
 			for _, tr := range st.trans {
-				if tr.def.Event == EventYes && tr.to != nil && sideEffects(tr.to, map[*state]bool{}) {
-					c.strict[st] = true
+				if tr.to == nil || !sideEffects(tr.to, map[*state]bool{}) {
+					continue
+				}
+				switch {
+				case st.def.Confirm != "" && tr.def.Event == EventYes:
+					c.strictYes[st] = true
+				case st.def.Confirm != "" && tr.def.Event == EventNo:
+					c.strictNo[st] = true
+				}
+				for _, sl := range st.collect {
+					if sl.typ == SlotYesNo {
+						c.strictSlot[sl] = true
+					}
 				}
 			}
 		}
@@ -605,8 +620,10 @@ func flowTexts(f *Flow) map[string]bool {
 	return own
 }
 
-// sideEffects reports whether entering st calls a function or opens a
-// ticket before the flow next waits for the customer.
+// sideEffects reports whether entering st can call a function or open a
+// ticket before the flow next asks for a confirmation. It goes through
+// states that collect slots, which pass at once when the slots are
+// filled already.
 func sideEffects(st *state, seen map[*state]bool) bool {
 	if seen[st] {
 		return false
@@ -617,7 +634,7 @@ func sideEffects(st *state, seen map[*state]bool) bool {
 			return true
 		}
 	}
-	if len(st.collect) > 0 || st.def.Confirm != "" {
+	if st.def.Confirm != "" {
 		return false
 	}
 	for _, tr := range st.trans {

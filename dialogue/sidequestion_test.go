@@ -93,6 +93,12 @@ func TestConfirmationNeverActsOnAMisread(t *testing.T) {
 		{"没有问题", "", 0, false, []string{"call freeze", "say: 已冻结。", "end completed"}},
 		{"不是不要", "", 0, false, []string{"confirm: 请回复“是”或“不是”。确认冻结尾号 1234 的银行卡吗？"}},
 		{"不用了", "", 0, false, []string{"say: 好的，没有冻结。", "end completed"}},
+		// A yes on a condition, about another card, or with more to say
+		// than a yes: nothing is frozen.
+		{"好的，如果免费的话", "", 0, false, []string{"answer: 好的，如果免费的话", "confirm: 回到刚才的问题：确认冻结尾号 1234 的银行卡吗？"}},
+		{"是的，冻结尾号5678的卡", "", 0, false, []string{"confirm: 确认冻结尾号 5678 的银行卡吗？"}}, // a corrected value, asked again
+		{"好的，麻烦尽快处理", "", 0, false, []string{"confirm: 为了安全，请回复“确认”继续，或回复“不用了”取消。确认冻结尾号 1234 的银行卡吗？"}},
+		{"ok how much does it cost", "", 0, false, []string{"answer: ok how much does it cost", "confirm: 回到刚才的问题：确认冻结尾号 1234 的银行卡吗？"}},
 	} {
 		t.Run(tc.reply, func(t *testing.T) {
 			b := newCardBank(t, false)

@@ -3,6 +3,7 @@ package dialogue_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +100,10 @@ func TestTranslationsAreChecked(t *testing.T) {
 	assert.Contains(t, err.Error(), "unknown slot {nope}")
 	_, err = dialogue.ParseFlow("returns.yaml", []byte(bilingualFlow+"  fr:\n    已提交。: Fait.\n"))
 	assert.ErrorContains(t, err, `unknown language "fr"`)
+}
+
+func TestTranslationsKeepTheSlots(t *testing.T) {
+	bad := strings.Replace(bilingualFlow, `'Order {order_id}, reason "{reason}". Submit?'`, `'Submit the return?'`, 1)
+	_, err := dialogue.ParseFlow("returns.yaml", []byte(bad))
+	assert.ErrorContains(t, err, "the translation names slots [], the text [order_id reason]")
 }
