@@ -12,8 +12,11 @@
 //   - faq.json: the knowledge base (Entries), whose answers carry images
 //     from img/ (Images, served under /demo/img/) and links to the policy
 //     pages in policy/ (Policies, served under /demo/policy/);
-//   - flows/*.yaml: returns and order-status conversations in Chinese and
-//     English (Flows), which look orders up in a fake order book (Funcs).
+//   - flows/*.yaml: the returns and order-status conversations, each one
+//     flow speaking Chinese and English (Flows), which look orders up in a
+//     fake order book (Funcs);
+//   - conversations/*.yaml: conversation tests of the whole bot
+//     (Conversations), run by go test and by examples/convtest.
 //
 // Words and Synonyms are the shop's vocabulary; give the same lists to the
 // intent classifier, the knowledge-base index and its learner, so that all
@@ -59,8 +62,8 @@ func readTSV(name string) ([]intent.Example, error) {
 
 // Rules returns operator rules for the classifier: wording that always
 // asks for a person, and a message that is nothing but an order number,
-// which asks where that order is (the Chinese order-status flow then
-// starts with the number filled in).
+// which asks where that order is (the order-status flow then starts with
+// the number filled in).
 func Rules() []intent.Rule {
 	return []intent.Rule{
 		{Name: "human", Intent: "human", Keywords: []string{"转人工", "人工客服", "真人客服"}},

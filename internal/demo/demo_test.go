@@ -34,8 +34,10 @@ func TestIntents(t *testing.T) {
 	tr := byIntent(train)
 	assert.GreaterOrEqual(t, len(tr), 18, "intents")
 	for name, texts := range tr {
+		// The flows' intents have more examples: they are asked for in
+		// both languages as often as not.
 		assert.GreaterOrEqual(t, len(texts), 15, "training examples of %s", name)
-		assert.LessOrEqual(t, len(texts), 25, "training examples of %s", name)
+		assert.LessOrEqual(t, len(texts), 45, "training examples of %s", name)
 	}
 	// The dialogue engine's global intents.
 	for _, name := range []string{"human", "cancel"} {
@@ -101,8 +103,7 @@ func TestIntentAccuracy(t *testing.T) {
 
 	// The dialogue engine starts a flow on an intent with confidence 0.6
 	// or more by default.
-	starting := map[string]bool{"return_goods": true, "refund": true, "return_goods_en": true,
-		"order_status": true, "order_status_en": true}
+	starting := map[string]bool{"return_goods": true, "refund": true, "order_status": true}
 	n, sure := 0, 0
 	for _, e := range test {
 		if starting[e.Intent] {

@@ -91,7 +91,9 @@ func TestEndToEnd(t *testing.T) {
 	var mu sync.Mutex
 	now := start
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	bot, err := demo.NewBot(ctx, demo.BotOptions{DataDir: t.TempDir(), Transcripts: store, Now: clock})
+	dir := t.TempDir()
+	cachedModels(t, dir) // the model the conversation tests trained, if they ran
+	bot, err := demo.NewBot(ctx, demo.BotOptions{DataDir: dir, Transcripts: store, Now: clock})
 	require.NoError(t, err)
 	defer bot.Close()
 

@@ -33,29 +33,25 @@ func Greetings() map[string]channel.Reply {
 }
 
 // IntentTitles returns, for the intents worth offering as "did you
-// mean…" suggestions, the question a customer would ask: Chinese for the
-// Chinese and bilingual intents, English for the English-only ones
-// (order_status_en, return_goods_en), so that picking one continues in the
-// same language. Titles of intents without a flow are standard questions
-// of knowledge-base entries. Small talk and cancel have no title.
+// mean…" suggestions, the question a customer would ask, in Chinese.
+// Titles of intents without a flow are standard questions of
+// knowledge-base entries. Small talk and cancel have no title.
 func IntentTitles() map[string]string {
 	return map[string]string{
-		"return_goods":    "怎么申请退货？",
-		"refund":          "退款多久到账？",
-		"return_goods_en": "I'd like to return an item",
-		"order_status":    "我的订单到哪了？",
-		"order_status_en": "Where is my order?",
-		"delivery_time":   "下单后多久发货？",
-		"shipping_fee":    "运费怎么收？",
-		"change_address":  "下单后怎么修改收货地址？",
-		"cancel_order":    "怎么取消订单？",
-		"invoice":         "怎么开发票？",
-		"payment":         "支持哪些付款方式？",
-		"coupon":          "优惠券怎么用？",
-		"membership":      "会员有什么权益？",
-		"warranty":        "商品保修多久？",
-		"size_guide":      "尺码怎么选？",
-		"product_stock":   "缺货的商品什么时候补货？",
-		"human":           "转人工客服",
+		"return_goods":   "怎么申请退货？",
+		"refund":         "退款多久到账？",
+		"order_status":   "我的订单到哪了？",
+		"delivery_time":  "下单后多久发货？",
+		"shipping_fee":   "运费怎么收？",
+		"change_address": "下单后怎么修改收货地址？",
+		"cancel_order":   "怎么取消订单？",
+		"invoice":        "怎么开发票？",
+		"payment":        "支持哪些付款方式？",
+		"coupon":         "优惠券怎么用？",
+		"membership":     "会员有什么权益？",
+		"warranty":       "商品保修多久？",
+		"size_guide":     "尺码怎么选？",
+		"product_stock":  "缺货的商品什么时候补货？",
+		"human":          "转人工客服",
 	}
 }

@@ -70,11 +70,12 @@ func Orders() []string {
 
 // Funcs returns the operator functions the flows call. "order_status"
 // looks the slot order_id up in the demo order book; it raises the event
-// shipped, delivered or not_found and sets the slots item, carrier,
-// latest (Chinese), item_en, carrier_en, latest_en (English),
-// tracking_no, and eta (shipped) or delivered_on (delivered), dates as
-// 2006-01-02. An order number typed without "DD" gets it. The result
-// depends only on the order number and the turn's day.
+// shipped, delivered or not_found and sets the slots item, carrier and
+// latest in the language the flow speaks (Call.Lang: English for
+// dialogue.LangEN, Chinese otherwise), tracking_no, and eta (shipped) or
+// delivered_on (delivered), dates as 2006-01-02. An order number typed
+// without "DD" gets it. The result depends only on the order number, the
+// language and the turn's day.
 func Funcs() map[string]dialogue.Func {
 	return map[string]dialogue.Func{"order_status": orderStatus}
 }
@@ -92,15 +93,16 @@ func orderStatus(_ context.Context, c dialogue.Call) (dialogue.Result, error) {
 			t := c.Time.AddDate(0, 0, d)
 			return dialogue.Value{Text: t.Format(time.DateOnly), Time: t}
 		}
+		item, carrier, latest := o.item, o.carrier, o.latest
+		if c.Lang == dialogue.LangEN {
+			item, carrier, latest = o.itemEn, o.carrierEn, o.latestEn
+		}
 		slots := map[string]dialogue.Value{
 			"order_id":    {Text: o.id},
-			"item":        {Text: o.item},
-			"item_en":     {Text: o.itemEn},
-			"carrier":     {Text: o.carrier},
-			"carrier_en":  {Text: o.carrierEn},
+			"item":        {Text: item},
+			"carrier":     {Text: carrier},
 			"tracking_no": {Text: o.tracking},
-			"latest":      {Text: o.latest},
-			"latest_en":   {Text: o.latestEn},
+			"latest":      {Text: latest},
 		}
 		if o.status == EventShipped {
 			slots["eta"] = day(o.etaDays)
