@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -64,7 +65,7 @@ type Bot struct {
 	limits  channel.Limits
 	fb      Fallback
 	tickets TicketFunc
-	titles  map[string]string
+	titles  map[string]channel.Bilingual
 	ttl     time.Duration
 	mw      []channel.Middleware
 	hooks   *hooks
@@ -170,8 +171,30 @@ func WithTickets(f TicketFunc) Option {
 
 // WithIntentTitles gives intents customer-facing questions, offered as
 // "did you mean…" suggestions ("order_status": "我的订单到哪了？").
+//
+// A title is offered only to sessions of its language; give titles in
+// both languages with WithBilingualIntentTitles.
 func WithIntentTitles(titles map[string]string) Option {
-	return func(b *Bot) error { b.titles = titles; return nil }
+	return func(b *Bot) error {
+		b.titles = map[string]channel.Bilingual{}
+		for in, t := range titles {
+			var bi channel.Bilingual
+			if lang, _ := channel.DetectLang(channel.Message{Text: t}); lang == channel.LangEN {
+				bi.En = t
+			} else {
+				bi.Zh = t
+			}
+			b.titles[in] = bi
+		}
+		return nil
+	}
+}
+
+// WithBilingualIntentTitles gives intents customer-facing questions in
+// Chinese and English, offered as "did you mean…" suggestions in the
+// session's language.
+func WithBilingualIntentTitles(titles map[string]channel.Bilingual) Option {
+	return func(b *Bot) error { b.titles = maps.Clone(titles); return nil }
 }
 
 // New returns a Bot. With no options it answers every message with the

@@ -118,6 +118,9 @@ type sessionState struct {
 	// RatingAsked records that the bot asked for a rating and has not had
 	// one: only then does a rating count.
 	RatingAsked bool `json:"rating_asked,omitempty"`
+	// HumanOffered records that the bot offered a person: a yes to the
+	// offer ("好的", "yes please") hands off.
+	HumanOffered bool `json:"human_offered,omitempty"`
 }
 
 // stateKey keeps the bot's session state apart from the dialogue engine's
@@ -289,6 +292,13 @@ func (t *turnCtx) run(ctx context.Context) error {
 		return nil
 	}
 	t.setLang()
+	if t.st.HumanOffered {
+		t.st.HumanOffered = false
+		if dialogue.ReadReply(t.msg.Text, t.bi(t.b.fb.Texts.OfferHuman)).Answer == dialogue.Yes {
+			t.handoff("requested")
+			return nil
+		}
+	}
 	defer t.askRating()
 	intent := t.confidentIntent()
 	if t.p.engine != nil {
@@ -451,7 +461,7 @@ func (t *turnCtx) answerable(ctx context.Context, q string, exact bool) bool {
 	if q == "" {
 		return false
 	}
-	if !exact && !t.b.fb.NoSmallTalk && ReadSmallTalk(q) != NoSmallTalk {
+	if !t.b.fb.NoSmallTalk && ReadSmallTalk(q) != NoSmallTalk {
 		return true
 	}
 	if t.p.kb == nil {
@@ -543,6 +553,7 @@ func (t *turnCtx) fallback(ctx context.Context) {
 	t.st.Misses++
 	texts := t.b.fb.Texts
 	if t.st.Misses >= t.b.fb.OfferHumanAfter {
+		t.st.HumanOffered = true
 		t.say(t.bi(texts.OfferHuman))
 		t.reply.Parts = append(t.reply.Parts, channel.QuickReplies(channel.QuickReply{Title: t.bi(texts.HumanOption), Payload: HumanPayload}))
 		return
@@ -550,6 +561,10 @@ func (t *turnCtx) fallback(ctx context.Context) {
 	var opts []channel.QuickReply
 	seen := map[string]bool{}
 	add := func(title string) {
+		// Suggestions speak the session's language.
+		if lang, _ := channel.DetectLang(channel.Message{Text: title}); lang != "" && lang != t.st.Lang {
+			return
+		}
 		if title != "" && !seen[title] && len(opts) < t.b.fb.Suggestions {
 			seen[title] = true
 			opts = append(opts, channel.QuickReply{Title: title})
@@ -557,7 +572,12 @@ func (t *turnCtx) fallback(ctx context.Context) {
 	}
 	for _, s := range t.res.Ranked {
 		if s.Confidence >= t.b.fb.SuggestConfidence {
-			add(t.b.titles[s.Intent])
+			title := t.b.titles[s.Intent]
+			if t.st.Lang == channel.LangEN {
+				add(title.En)
+			} else {
+				add(title.Zh)
+			}
 		}
 	}
 	for _, h := range t.lastHits {

@@ -67,9 +67,12 @@ const (
 	ReasonFlow
 	// ReasonExpired: the session was idle too long.
 	ReasonExpired
+	// ReasonSwitched: the customer turned to another flow ("不用了，我要
+	// 退货"), which starts in the same turn.
+	ReasonSwitched
 )
 
-var reasonNames = [...]string{"", "completed", "cancelled", "requested", "retry-limit", "flow", "expired"}
+var reasonNames = [...]string{"", "completed", "cancelled", "requested", "retry-limit", "flow", "expired", "switched"}
 
 // String returns the reason's name, such as "retry-limit".
 func (r Reason) String() string {

@@ -52,6 +52,9 @@ type Reading struct {
 	// Aside marks a reply that turns to something else: it opens with "对了"
 	// or "by the way", or hedges with "但是". Its Answer is Unsure.
 	Aside bool
+	// Opens marks a reply whose first word is its answer ("不对，我说的是
+	// 另一张卡", "no, I didn't get it"): what follows explains it.
+	Opens bool
 	// Rest is what the reply says besides its answer, courtesies,
 	// particles and words of the question (lower case, no spaces or
 	// punctuation): "就是尾号1234那张" leaves "尾号1234那张"-like rests. A
@@ -251,8 +254,9 @@ func init() {
 	zh(cAgree, 0, "都行|也行|随便|无所谓|看着办|差不多|好吧|那好吧|行吧|也可以|凑合|将就|可以吧|那行|那就这样吧|"+
 		"应该|应该吧|大概|大概吧|好像|估计|貌似|似乎|我觉得|感觉|我猜|我猜是|没办法|也没办法|只能这样|只好这样|"+
 		"没事|没事儿|还行")
+	zh(cYes, 0, "行了|好了")
 	// "行了行了", "好了好了": enough talk, not an answer.
-	zh(cRest, 0, "行了|好了|行了行了|好了好了")
+	zh(cRest, 0, "行了行了|好了好了")
 	zh(cDoubt, 0, "可能|可能吧|也许|或许|说不定")
 	zh(cPolite, 0, "谢谢|谢谢你|谢谢您|多谢|谢了|谢啦|感谢|麻烦|麻烦了|麻烦你|麻烦您|麻烦你了|麻烦您了|辛苦了|辛苦|请|亲|亲亲|"+
 		"你好|您好|哈哈|哈哈哈|呵呵|嘿嘿|我|你|您|帮我|给我|帮忙|这个|这张|的|就|那|那就|一下|本人|我本人|也|都|吧吧|"+
@@ -491,12 +495,17 @@ func markEcho(toks []rtoken, question string) {
 					break
 				}
 			}
-			if b >= a+2 {
+			switch {
+			case b >= a+2:
 				for k := a; k < b; k++ {
 					toks[k].class = cEcho
 				}
 				a = b
-			} else {
+			case a > 0 && (toks[a-1].class == cYes || toks[a-1].class == cNo) && toks[a-1].flags&fWeak != 0 && strings.Contains(qc, toks[a].text):
+				// "要改", "不改" to "需要帮您改约吗？": one character, after a yes or a no.
+				toks[a].class = cEcho
+				a++
+			default:
 				a++
 			}
 		}
@@ -690,7 +699,7 @@ func judge(toks []rtoken) Reading {
 		if !leadNo && (restHan > maxNoRestHan || restWords > maxNoRestWords) {
 			return r
 		}
-		r.Answer = No
+		r.Answer, r.Opens = No, leadNo
 		return r
 	case no:
 		return r // yes and no together

@@ -45,10 +45,12 @@ type Input struct {
 	// The engine asks it only to decide between a side question and
 	// something else. A reply that does not answer the pending question is
 	// answered as a side question (no retry spent, the question asked
-	// again) when it asks something or is answerable. A question that asks
-	// for information ("挂失要收费吗？") is answered instead of starting the
-	// flow of its intent when it is answerable exactly; a statement or a
-	// request ("我卡丢了", "能帮我挂失吗") starts the flow. The Bot sets it.
+	// again) when it asks something, or when it is answerable: a question
+	// or an aside at the side-question bar, a statement ("忘记了") only
+	// exactly. A question that asks for information ("挂失要收费吗？") is
+	// answered instead of starting the flow of its intent when it is
+	// answerable exactly; a statement or a request ("我卡丢了", "能帮我挂失
+	// 吗") starts the flow. The Bot sets it.
 	Answerable func(exact bool) bool
 }
 
@@ -109,7 +111,7 @@ func DefaultGlobals() Globals {
 	return Globals{
 		CancelIntents: []string{"cancel"},
 		CancelPhrases: []string{"取消", "不办了", "不弄了", "不用了", "算了", "不要了", "退出", "不搞了", "不需要了", "先不办了",
-			"cancel", "stop", "quit", "never mind", "nevermind", "forget it"},
+			"cancel", "stop", "quit", "never mind", "nevermind", "forget it", "no thanks", "no thank you"},
 		RestartIntents: []string{"restart"},
 		RestartPhrases: []string{"重新开始", "重来", "从头开始", "重新来", "重新办", "restart", "start over", "start again"},
 		HumanIntents:   []string{"human"},
@@ -367,8 +369,11 @@ type turn struct {
 	f    *flow
 	acts []Action
 	hops int
-	// ans caches in.Answerable(false): 0 not asked, 1 yes, 2 no.
-	ans uint8
+	// ans caches answerable: 0 not asked, 1 yes, 2 no; rd the reading
+	// of the input once read.
+	ans  uint8
+	rd   Reading
+	read bool
 }
 
 func (e *Engine) advance(ctx context.Context, s *Session, in Input) ([]Action, error) {
@@ -619,7 +624,11 @@ func (t *turn) answerSlot(st *state, sl *slot) error {
 			return Value{}, false
 		}
 	}
-	if sl.free && (t.digression() || t.question() && t.answerable()) {
+	if sl.free && t.switchFlow(false) {
+		return t.startFlow(t.e.byIntent[in.Intent], true)
+	}
+	if sl.free && t.digression() || (sl.free || sl.typ == SlotLookup) && t.question() && t.answerable() {
+		// "七天无理由退货的话运费谁出" names a reason but asks a question.
 		t.resumeAfterDigression(again)
 		return nil
 	}
@@ -637,11 +646,13 @@ func (t *turn) answerSlot(st *state, sl *slot) error {
 	if in.Text == "" {
 		return nil // an event the state does not wait for
 	}
+	if t.switchFlow(false) {
+		return t.startFlow(t.e.byIntent[in.Intent], true)
+	}
 	if t.confident() && slices.Contains(t.f.def.Intents, in.Intent) && !t.question() {
-		// "我卡丢了" again: the customer restates the problem; the
-		// question again, nothing spent.
-		t.ask(sl, t.render(sl.def.Prompt), "")
-		return nil
+		// "我卡丢了" again restates the problem; it answers nothing, and
+		// no knowledge-base entry is its answer either.
+		return t.fail(sl.maxRetries, func() { t.ask(sl, t.reprompt(sl, true), "") })
 	}
 	// Not an answer: a side question is answered and the question asked
 	// again, without counting against the customer.
@@ -672,12 +683,17 @@ func (t *turn) extractOthers(st *state) {
 // answerConfirm handles a reply to st's confirmation.
 func (t *turn) answerConfirm(st *state) error {
 	s, in := t.s, t.in
+	rd := ReadReply(in.Text, t.render(st.def.Confirm))
+	if t.switchFlow(rd.Answer != Unsure && rd.Rest == "") {
+		return t.startFlow(t.e.byIntent[in.Intent], true)
+	}
 	// A corrected value ("不对，订单号是 DD…") replaces the old one and the
-	// question is asked again.
+	// question is asked again; a question about another order
+	// ("对了，DD2025062003 到哪了？") corrects nothing.
 	changed := false
 	for _, sd := range t.f.def.Slots {
 		sl := t.f.slots[sd.Name]
-		if sl.free || sl.typ == SlotYesNo || in.Text == "" {
+		if sl.free || sl.typ == SlotYesNo || in.Text == "" || rd.Question || rd.Aside || t.digression() {
 			continue
 		}
 		if old, ok := s.Slots[sl.name]; ok {
@@ -691,7 +707,6 @@ func (t *turn) answerConfirm(st *state) error {
 		t.confirm(st, "")
 		return nil
 	}
-	rd := ReadReply(in.Text, t.render(st.def.Confirm))
 	switch rd.Answer {
 	case Yes:
 		if rd.Rest != "" && t.digression() {
@@ -705,7 +720,7 @@ func (t *turn) answerConfirm(st *state) error {
 		}
 		return t.resumeConfirmed(st, EventYes)
 	case No:
-		if t.f.strictNo[st] && rd.Rest != "" {
+		if t.f.strictNo[st] && rd.Rest != "" && !rd.Opens {
 			return t.fail(t.maxRetries(0), func() { t.confirm(st, t.m().ConfirmExplicit) })
 		}
 		return t.resumeConfirmed(st, EventNo)
@@ -750,14 +765,43 @@ func (t *turn) resumeAfterDigression(again func()) {
 	again()
 }
 
-// question reports whether the input asks something.
-func (t *turn) question() bool { return t.in.Text != "" && ReadReply(t.in.Text, "").Question }
+// switchFlow reports whether the input turns from the running flow to
+// another: its intent, confident, starts another flow, and it is not a
+// plain answer (answered) nor a question that an entry answers exactly.
+// It then ends the running flow, for the caller to start the other.
+func (t *turn) switchFlow(answered bool) bool {
+	if answered || !t.confident() || t.in.Text == "" {
+		return false
+	}
+	f := t.e.byIntent[t.in.Intent]
+	if f == nil || f == t.f || infoQuestion(t.in.Text) && t.in.Answerable != nil && t.in.Answerable(true) {
+		return false
+	}
+	t.end(ReasonSwitched)
+	return true
+}
 
-// answerable asks the Bot, once a turn, whether it can answer the input.
+// question reports whether the input asks something.
+func (t *turn) question() bool { return t.reading().Question }
+
+// reading reads the input, once a turn, as a reply to no question in
+// particular.
+func (t *turn) reading() Reading {
+	if !t.read {
+		t.rd, t.read = ReadReply(t.in.Text, ""), true
+	}
+	return t.rd
+}
+
+// answerable asks the Bot, once a turn, whether it can answer the input as
+// a side question: a question or an aside as well as a side question
+// goes; a statement ("忘记了", "没有") only when an entry's question is
+// what it says.
 func (t *turn) answerable() bool {
 	if t.ans == 0 {
 		t.ans = 2
-		if t.in.Answerable != nil && t.in.Text != "" && t.in.Answerable(false) {
+		rd := t.reading()
+		if t.in.Answerable != nil && t.in.Text != "" && t.in.Answerable(!rd.Question && !rd.Aside) {
 			t.ans = 1
 		}
 	}
@@ -905,9 +949,14 @@ func (t *turn) confidentIntent() string {
 	return ""
 }
 
+// commandConfidence is the confidence a cancel or restart intent needs:
+// more than other intents, since it throws the flow's progress away
+// ("不记得了" is not "不要了").
+const commandConfidence = 0.8
+
 // command reports whether the input is one of the global commands.
 func (t *turn) command(intents, phrases []string, inside bool) bool {
-	if t.confident() && slices.Contains(intents, t.in.Intent) {
+	if t.confident() && slices.Contains(intents, t.in.Intent) && (inside || t.in.Confidence >= max(commandConfidence, t.e.minConf)) {
 		return true
 	}
 	if t.norm == "" {

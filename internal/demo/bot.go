@@ -152,7 +152,7 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 	}
 	bopts := append([]kefu.Option{
 		kefu.WithIntents(b.Model), kefu.WithDialogue(engine), kefu.WithKnowledge(b.Knowledge),
-		kefu.WithSessionStore(b.Sessions), kefu.WithIntentTitles(IntentTitles()),
+		kefu.WithSessionStore(b.Sessions), kefu.WithBilingualIntentTitles(IntentTitles()),
 		kefu.WithTickets(tickets), kefu.WithLogger(lg), kefu.WithRating("thanks", "goodbye"),
 	}, opts.Options...)
 	if b.Events != nil {

@@ -71,7 +71,7 @@ func newBot(t *testing.T, tickets kefu.TicketFunc) *kefu.Bot {
 	require.NoError(t, err)
 	ix.Put(entries...)
 	bot, err := kefu.New(kefu.WithIntents(m), kefu.WithDialogue(engine), kefu.WithKnowledge(ix),
-		kefu.WithIntentTitles(demo.IntentTitles()), kefu.WithTickets(tickets))
+		kefu.WithBilingualIntentTitles(demo.IntentTitles()), kefu.WithTickets(tickets))
 	require.NoError(t, err)
 	return bot
 }

@@ -14,14 +14,14 @@ var conversationFS embed.FS
 // digressions.yaml has questions, asides, waiting, cancelling, starting
 // over and hand-offs in the middle of flows; faq.yaml the knowledge base,
 // small talk, out-of-scope questions and typos; language.yaml the
-// session's language. Two files hold conversations the bot does not pass
-// yet, each stating what it should do: traditional.yaml (questions in
-// traditional characters) and known_issues.yaml. Load them with
+// session's language; traditional.yaml questions in traditional
+// characters. known_issues.yaml holds conversations the bot does not pass
+// yet, each stating what it should do. Load them with
 // convtest.Load(Conversations(), "*.yaml").
 func Conversations() fs.FS { return sub(conversationFS, "conversations") }
 
 // PendingConversations names the files of Conversations whose
 // conversations the bot does not pass yet.
 func PendingConversations() []string {
-	return []string{"known_issues.yaml", "traditional.yaml"}
+	return []string{"known_issues.yaml"}
 }

@@ -105,5 +105,5 @@ func ExampleConversations() {
 	// language.yaml
 	// order_status.yaml
 	// returns.yaml
-	// traditional.yaml (not passed yet)
+	// traditional.yaml
 }

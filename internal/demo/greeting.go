@@ -26,32 +26,33 @@ func Greetings() map[string]channel.Reply {
 				channel.QuickReply{Title: "How much is shipping?"},
 				channel.QuickReply{Title: "Where is my order?"},
 				channel.QuickReply{Title: "I'd like to return an item"},
-				channel.QuickReply{Title: "Which size should I choose?"},
+				channel.QuickReply{Title: "What size should I get?"},
 			),
 		}},
 	}
 }
 
 // IntentTitles returns, for the intents worth offering as "did you
-// mean…" suggestions, the question a customer would ask, in Chinese.
+// mean…" suggestions, the question a customer would ask, in Chinese and
+// English.
 // Titles of intents without a flow are standard questions of
 // knowledge-base entries. Small talk and cancel have no title.
-func IntentTitles() map[string]string {
-	return map[string]string{
-		"return_goods":   "怎么申请退货？",
-		"refund":         "退款多久到账？",
-		"order_status":   "我的订单到哪了？",
-		"delivery_time":  "下单后多久发货？",
-		"shipping_fee":   "运费怎么收？",
-		"change_address": "下单后怎么修改收货地址？",
-		"cancel_order":   "怎么取消订单？",
-		"invoice":        "怎么开发票？",
-		"payment":        "支持哪些付款方式？",
-		"coupon":         "优惠券怎么用？",
-		"membership":     "会员有什么权益？",
-		"warranty":       "商品保修多久？",
-		"size_guide":     "尺码怎么选？",
-		"product_stock":  "缺货的商品什么时候补货？",
-		"human":          "转人工客服",
+func IntentTitles() map[string]channel.Bilingual {
+	return map[string]channel.Bilingual{
+		"return_goods":   {Zh: "怎么申请退货？", En: "How do I return an item?"},
+		"refund":         {Zh: "退款多久到账？", En: "When will I get my refund?"},
+		"order_status":   {Zh: "我的订单到哪了？", En: "Where is my order?"},
+		"delivery_time":  {Zh: "下单后多久发货？", En: "How long does delivery take?"},
+		"shipping_fee":   {Zh: "运费怎么收？", En: "How much is shipping?"},
+		"change_address": {Zh: "下单后怎么修改收货地址？", En: "How do I change my delivery address?"},
+		"cancel_order":   {Zh: "怎么取消订单？", En: "How do I cancel my order?"},
+		"invoice":        {Zh: "怎么开发票？", En: "How do I get an invoice?"},
+		"payment":        {Zh: "支持哪些付款方式？", En: "What payment methods do you accept?"},
+		"coupon":         {Zh: "优惠券怎么用？", En: "How do I use a coupon?"},
+		"membership":     {Zh: "会员有什么权益？", En: "What are the membership benefits?"},
+		"warranty":       {Zh: "商品保修多久？", En: "How long is the warranty?"},
+		"size_guide":     {Zh: "尺码怎么选？", En: "What size should I get?"},
+		"product_stock":  {Zh: "缺货的商品什么时候补货？", En: "When will it be back in stock?"},
+		"human":          {Zh: "转人工客服", En: "Talk to a person"},
 	}
 }

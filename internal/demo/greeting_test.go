@@ -26,18 +26,22 @@ func TestIntentTitles(t *testing.T) {
 		questions[e.Question] = true
 	}
 	starts := flowIntents(t)
-	for name, title := range demo.IntentTitles() {
+	for name, bi := range demo.IntentTitles() {
 		assert.Contains(t, tr, name, "title of an unknown intent")
-		assert.NotEmpty(t, title)
-		if _, ok := starts[name]; !ok && name != "human" {
-			assert.True(t, questions[title], "title %q of %s is not a standard question", title, name)
+		for _, title := range []string{bi.Zh, bi.En} {
+			assert.NotEmpty(t, title, name)
+			if _, ok := starts[name]; !ok && name != "human" {
+				assert.True(t, questions[title], "title %q of %s is not a standard question", title, name)
+			}
 		}
 	}
 	m, err := model()
 	require.NoError(t, err)
 	// A suggested title, picked, means its intent.
-	for name, title := range demo.IntentTitles() {
-		assert.Equal(t, name, m.Classify(title).Intent, "title %q", title)
+	for name, bi := range demo.IntentTitles() {
+		for _, title := range []string{bi.Zh, bi.En} {
+			assert.Equal(t, name, m.Classify(title).Intent, "title %q", title)
+		}
 	}
 }
 
