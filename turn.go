@@ -373,7 +373,10 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, string, error) {
 		case dialogue.ActionEnd, dialogue.ActionHandoff:
 			t.flow, t.state = "", ""
 		}
-		if a.Kind != dialogue.ActionSay && a.Kind != dialogue.ActionAnswer {
+		switch a.Kind {
+		case dialogue.ActionSay, dialogue.ActionAnswer, dialogue.ActionHandoff:
+			// Said, answered or handed off below, which records it.
+		default:
 			t.step(a.Summary())
 		}
 		switch a.Kind {
@@ -433,9 +436,11 @@ func (t *turnCtx) answer(ctx context.Context, q, intent string) bool {
 		return false
 	}
 	if intent != "" {
-		if hits := t.search(ctx, q, intent); len(hits) > 0 {
-			t.serve(hits[0])
-			return true
+		if q != "" {
+			if hits := t.search(ctx, q, intent); len(hits) > 0 {
+				t.serve(hits[0])
+				return true
+			}
 		}
 		if h := t.named(ctx, intent); h != nil {
 			t.serve(*h)

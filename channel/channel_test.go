@@ -63,8 +63,20 @@ func TestEnglish(t *testing.T) {
 	} {
 		assert.Equal(t, want, channel.English(channel.Message{Text: text}), text)
 	}
-	assert.True(t, channel.English(channel.Message{Text: "你好", Meta: map[string]string{"lang": "en-US"}}))
+	// The text decides when it is clear, the channel's language when not.
+	assert.False(t, channel.English(channel.Message{Text: "你好", Meta: map[string]string{"lang": "en-US"}}))
+	assert.True(t, channel.English(channel.Message{Text: "1234", Meta: map[string]string{"lang": "en-US"}}))
 	assert.False(t, channel.English(channel.Message{Text: "hello", Meta: map[string]string{"lang": "zh-CN"}}))
+	for text, want := range map[string]string{"我的银行卡丢了": "zh", "where is the 工商银行 branch?": "en",
+		"I lost my card, my name is 王小明": "en", "我想买iPhone 15": "zh"} {
+		lang, sure := channel.DetectLang(channel.Message{Text: text})
+		assert.Equal(t, want, lang, text)
+		assert.True(t, sure, text)
+	}
+	for _, text := range []string{"Visa", "ok", "DD2025061801", "thx"} {
+		_, sure := channel.DetectLang(channel.Message{Text: text})
+		assert.False(t, sure, text)
+	}
 	b := channel.Bilingual{Zh: "好"}.Or(channel.Bilingual{Zh: "x", En: "ok"})
 	assert.Equal(t, channel.Bilingual{Zh: "好", En: "ok"}, b)
 }

@@ -5,7 +5,9 @@ package channel
 // fill it when a message asks (Message.Explain); adapters ask for it only
 // when their options allow, since it shows how the bot is built.
 type Explanation struct {
-	// Lang is the language the reply speaks: LangZH or LangEN.
+	// Lang is the session's language, which the bot's own words follow:
+	// LangZH or LangEN. An entry written in one language only answers in
+	// it.
 	Lang string `json:"lang,omitempty"`
 	// Intents are the classifier's best intents, best first, with their
 	// confidence; OutOfScope tells that none fits well enough.
@@ -34,9 +36,11 @@ type Explanation struct {
 type EntryMatch struct {
 	// ID is the entry's ID.
 	ID string `json:"id"`
-	// Confidence is the search's confidence in it, 0 to 1 (1 for an
-	// entry that answers an intent the classifier was sure of, or that a
-	// flow's step named).
+	// Confidence is the search's confidence in it, 0 to 1: how well its
+	// question matches the message, also when it was chosen because it
+	// names the intent the classifier was sure of; 1 when chosen by the
+	// intent alone (a flow's answer step, a message that shares no word
+	// with it).
 	Confidence float64 `json:"confidence"`
 	// Matched is the entry's question that matched best.
 	Matched string `json:"matched,omitempty"`

@@ -160,9 +160,9 @@ func (b Bilingual) Or(def Bilingual) Bilingual {
 	return b
 }
 
-// For returns the sentence in the language of m: m.Meta["lang"] when it
-// starts with "en" or "zh", else English when m's text has Latin letters
-// and no Han characters, else Chinese.
+// For returns the sentence in the language of m, as DetectLang finds it:
+// the text's when it is clear, else m.Meta["lang"], else Chinese unless
+// the text leans English.
 func (b Bilingual) For(m Message) string {
 	if English(m) {
 		return b.En
@@ -192,22 +192,21 @@ const (
 )
 
 // DetectLang returns the language m is written in, LangZH or LangEN, and
-// whether the text shows it clearly. Han characters say Chinese (clearly
-// when there are two or more); English words say English clearly when
-// there are two or more, or one of at least three letters. Otherwise
-// m.Meta["lang"] (a page's or an app's language), when it starts with "en"
-// or "zh", gives the language, not clearly; codes, numbers and a lone
-// "ok" ("DD2025061801", "1234") give "". A session keeps its language
-// until a message clearly speaks the other one.
+// whether the text shows it clearly. Han characters count one each,
+// English words (two letters or more, no digits) two each; the larger
+// side gives the language, clearly when it is at least one and a half
+// times the other and there are two Han characters or two English words:
+// "我的银行卡丢了", "我想买iPhone 15" and "where is the 工商银行 branch?" are
+// clear, "Visa", "ok" and "iPhone 15" are not. Otherwise m.Meta["lang"] (a page's or an app's
+// language), when it starts with "en" or "zh", gives the language, not
+// clearly; codes and numbers ("DD2025061801", "1234") give "". A session
+// keeps its language until a message clearly speaks the other one.
 func DetectLang(m Message) (lang string, sure bool) {
-	han, words, long := 0, 0, 0
+	han, words := 0, 0
 	word, digits := 0, false
 	end := func() {
 		if word >= 2 && !digits {
 			words++
-			if word >= 3 {
-				long++
-			}
 		}
 		word, digits = 0, false
 	}
@@ -226,11 +225,15 @@ func DetectLang(m Message) (lang string, sure bool) {
 		}
 	}
 	end()
+	zh, en := han, 2*words
 	switch {
-	case han >= 2 || han > 0 && words == 0:
-		return LangZH, true
-	case han == 0 && (words >= 2 || long >= 1):
-		return LangEN, true
+	case zh > 0 && zh >= en:
+		lang, sure = LangZH, han >= 2 && 2*zh >= 3*en
+	case en > zh:
+		lang, sure = LangEN, words >= 2 && 2*en >= 3*zh
+	}
+	if sure {
+		return lang, true
 	}
 	switch l := strings.ToLower(m.Meta["lang"]); {
 	case strings.HasPrefix(l, "en"):
@@ -238,34 +241,14 @@ func DetectLang(m Message) (lang string, sure bool) {
 	case strings.HasPrefix(l, "zh"):
 		return LangZH, false
 	}
-	switch {
-	case han > 0:
-		return LangZH, false
-	case words > 0:
-		return LangEN, false
-	}
-	return "", false
+	return lang, false
 }
 
 // English reports whether m is best answered in English, by the rule of
 // Bilingual.For.
 func English(m Message) bool {
-	switch lang := strings.ToLower(m.Meta["lang"]); {
-	case strings.HasPrefix(lang, "en"):
-		return true
-	case strings.HasPrefix(lang, "zh"):
-		return false
-	}
-	latin := false
-	for _, r := range m.Text {
-		if unicode.Is(unicode.Han, r) {
-			return false
-		}
-		if !latin && unicode.Is(unicode.Latin, r) {
-			latin = true
-		}
-	}
-	return latin
+	lang, _ := DetectLang(m)
+	return lang == LangEN
 }
 
 // DefaultApology returns what adapters and middleware say when a turn

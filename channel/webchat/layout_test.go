@@ -346,11 +346,12 @@ func TestBrowserLanguage(t *testing.T) {
 		waitGreeting(t, ctx, name)
 		checkLanguage(t, ctx, name, tt.want)
 
-		// Typed in the other language, the message is answered in the
-		// widget's.
+		// Typed in the other language, the message carries the widget's
+		// language; a word or two is answered in it, clear Chinese or
+		// English in the customer's own.
 		text, answer := "hello", "好的：zh"
 		if tt.want == "en" {
-			text, answer = "你好", "OK: en"
+			text, answer = "你好", "好的：en"
 		}
 		input := chromedp.JSPath(inWidget + `.querySelector('.kefu-input')`)
 		require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(input, text+"\r")), name)
