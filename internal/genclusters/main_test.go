@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var fixture = options{words: 13, trees: [][]int{{3, 2}, {3}}, iters: 20, maxLen: 4, glosses: 2, seed: 1}
+var fixture = options{words: 13, trees: [][]int{{3, 2}, {3}}, iters: 20, minLen: 2, maxLen: 4, glosses: 2, seed: 1}
 
 // table parses a generated table into word → clusters.
 func table(t *testing.T, b []byte) map[string][]string {
@@ -57,7 +57,13 @@ func TestGenerate(t *testing.T) {
 	assert.NotContains(t, z, "钱", "a surname says nothing of meaning")
 	assert.NotContains(t, z, "退款退款退款", "longer than four characters")
 	assert.NotContains(t, z, "卡拉OK", "not all Han")
-	assert.NotContains(t, z, "嗯", "no gloss word has a vector")
+	assert.NotContains(t, z, "嗯哼", "no gloss word has a vector")
+	assert.NotContains(t, z, "卡", "single characters are left out")
+	o := fixture
+	o.minLen = 1
+	var en1, zh1 bytes.Buffer
+	require.NoError(t, generate(&en1, &zh1, "testdata/vectors.json", "testdata/cedict.json", o))
+	assert.Equal(t, e["card"], table(t, zh1.Bytes())["卡"], "unless -minlen 1")
 	assert.Contains(t, en.String(), "GloVe")
 	assert.Contains(t, zh.String(), "CC BY-SA 4.0")
 

@@ -13,8 +13,9 @@ import (
 //go:embed clusters_en.txt.gz
 var clustersEnGz []byte
 
-// clustersZhGz maps Chinese words to the same clusters through their
-// CC-CEDICT glosses' vectors (退款 "refund" joins refund's clusters).
+// clustersZhGz maps Chinese words of two to four characters to the same
+// clusters through their CC-CEDICT glosses' vectors (退款 "refund" joins
+// refund's clusters).
 //
 //go:embed clusters_zh.txt.gz
 var clustersZhGz []byte
@@ -23,10 +24,10 @@ var clustersZhGz []byte
 // needs it.
 var (
 	clustersEn = sync.OnceValues(func() (*conceptTable, error) {
-		return parseTable(clustersEnGz, nsCluster, "English cluster", 40000, 250000)
+		return parseTable(clustersEnGz, nsCluster, "English cluster", 40000, 640000)
 	})
 	clustersZh = sync.OnceValues(func() (*conceptTable, error) {
-		return parseTable(clustersZhGz, nsCluster, "Chinese cluster", 100000, 600000)
+		return parseTable(clustersZhGz, nsCluster, "Chinese cluster", 92500, 1480000)
 	})
 )
 
