@@ -25,9 +25,11 @@ var errNoDictionary = errors.New("text: the embedded Chinese dictionary is empty
 // zhSegmenter returns the shared, loaded Chinese segmenter.
 func zhSegmenter() (*gse.Segmenter, error) {
 	zh.once.Do(func() {
-		// The classifiers' concept table is loaded meanwhile, on the
-		// other core: whoever analyzes Chinese text is about to need it.
+		// The classifiers' concept and Chinese cluster tables are loaded
+		// meanwhile, on the other core: whoever analyzes Chinese text is
+		// about to need them.
 		go concepts()
+		go clustersZh()
 		seg := new(gse.Segmenter)
 		seg.SkipLog = true
 		if err := seg.LoadDictEmbed("zh_s"); err != nil {
