@@ -86,8 +86,10 @@ type Options struct {
 
 	// Hidden is the hidden-layer width of each network (default 256).
 	Hidden int
-	// Epochs fixes the passes over the data; by default small training
-	// sets get more passes so that every model sees enough updates.
+	// Epochs fixes the passes over the data. By default sets of some
+	// hundreds of examples get 16, larger ones fewer (8 from 2,500
+	// examples) and tiny ones more, so that every model sees enough
+	// updates without fitting a few examples per intent too closely.
 	Epochs int
 	// MaxFeatures bounds the feature columns of each view, keeping those
 	// in the most examples, so that memory stays bounded on large training
@@ -160,11 +162,14 @@ type Info struct {
 }
 
 // defaultViews are the feature views an ensemble is built from: words
-// with their neighbours, name classes and single Chinese characters; and
-// character n-grams. Networks over different views make different
-// mistakes, so their average is better than either.
+// with their neighbours, name classes, single Chinese characters and the
+// clusters of words used alike; and character n-grams with the concepts of
+// Chinese words. Networks over different views make different mistakes,
+// so their average is better than either. The clusters matter most with
+// a few examples per intent: they carry what one example says to the
+// words of another.
 var defaultViews = []text.FeatureConfig{
-	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
+	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1, Clusters: true},
 	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3, Concepts: true},
 }
 

@@ -77,9 +77,9 @@ type learned struct {
 // handful of questions per entry one network's ranking depends much on its
 // seed; the average of two is steadier.
 var learnViews = []text.FeatureConfig{
-	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
+	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1, Clusters: true},
 	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3, Concepts: true},
-	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1},
+	{Words: true, Bigrams: true, Tags: true, HanMin: 1, HanMax: 1, Clusters: true},
 	{CharMin: 2, CharMax: 5, HanMin: 1, HanMax: 3, Concepts: true},
 }
 

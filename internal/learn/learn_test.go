@@ -177,3 +177,14 @@ func TestEnsembleSharesEqualViews(t *testing.T) {
 	}
 	assert.InDeltaSlice(t, want, got, 1e-6)
 }
+
+func TestEpochsFor(t *testing.T) {
+	for _, c := range []struct{ n, want int }{
+		{0, 8}, {-1, 8},
+		{5, 200}, {10, 160}, {50, 32}, // tiny sets: about 1,600 updates in all
+		{100, 16}, {385, 16}, {1000, 16}, // a few examples per intent: 16 passes, no more
+		{1600, 13}, {2500, 8}, {15000, 8}, // large sets: about 20,000 updates, at least 8 passes
+	} {
+		assert.Equal(t, c.want, EpochsFor(c.n), "n=%d", c.n)
+	}
+}

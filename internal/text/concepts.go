@@ -33,19 +33,26 @@ type conceptTable struct {
 
 var concepts = sync.OnceValues(func() (*conceptTable, error) { return parseConcepts(conceptsGz) })
 
-// parseConcepts reads a gzip-compressed table of lines "word<TAB>concept
-// concept …"; lines starting with '#' are comments. It streams: the
-// decompressed text is never held whole.
+// parseConcepts reads the concept table: see parseTable.
 func parseConcepts(gz []byte) (*conceptTable, error) {
+	return parseTable(gz, nsConcept, "concept", 90000, 700000)
+}
+
+// parseTable reads a gzip-compressed table of lines "word<TAB>concept
+// concept …"; lines starting with '#' are comments. Concepts hash in
+// namespace ns; name names the table in errors; words and ids size the
+// first allocations. It streams: the decompressed text is never held
+// whole.
+func parseTable(gz []byte, ns byte, name string, words, ids int) (*conceptTable, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
-		return nil, fmt.Errorf("text: concept table: %w", err)
+		return nil, fmt.Errorf("text: %s table: %w", name, err)
 	}
-	t := &conceptTable{words: make(map[string]uint32, 90000), ids: make([]uint32, 0, 700000)}
+	t := &conceptTable{words: make(map[string]uint32, words), ids: make([]uint32, 0, ids)}
 	index := make(map[string]uint32, 25000)
 	// Keys are cut from one string holding every word.
 	var arena strings.Builder
-	arena.Grow(800000)
+	arena.Grow(words * 8)
 	type span struct {
 		off, n int
 		at     uint32
@@ -59,7 +66,7 @@ func parseConcepts(gz []byte) (*conceptTable, error) {
 		}
 		w, cs, ok := bytes.Cut(line, []byte("\t"))
 		if !ok || len(w) == 0 || !utf8.Valid(w) {
-			return nil, fmt.Errorf("text: concept table line %d: want word<TAB>concepts", n)
+			return nil, fmt.Errorf("text: %s table line %d: want word<TAB>concepts", name, n)
 		}
 		start := len(t.ids)
 		for len(cs) > 0 {
@@ -72,18 +79,18 @@ func parseConcepts(gz []byte) (*conceptTable, error) {
 			if !ok {
 				id = uint32(len(t.hashes))
 				index[string(c)] = id
-				t.hashes = append(t.hashes, hashBytes(nsConcept, c))
+				t.hashes = append(t.hashes, hashBytes(ns, c))
 			}
 			t.ids = append(t.ids, id)
 		}
 		if k := len(t.ids) - start; k == 0 || k > 0xff {
-			return nil, fmt.Errorf("text: concept table line %d: %d concepts", n, k)
+			return nil, fmt.Errorf("text: %s table line %d: %d concepts", name, n, k)
 		}
 		spans = append(spans, span{arena.Len(), len(w), uint32(start)<<8 | uint32(len(t.ids)-start)})
 		arena.Write(w)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("text: concept table: %w", err)
+		return nil, fmt.Errorf("text: %s table: %w", name, err)
 	}
 	all := arena.String()
 	for _, s := range spans {
@@ -101,6 +108,12 @@ func appendConcepts(dst []Feature, run []Token) []Feature {
 	if err != nil {
 		panic(err) // the embedded table is part of the build
 	}
+	return t.appendRun(dst, run)
+}
+
+// appendRun appends the entries of every word of t found in the text of a
+// run of adjacent Han tokens, wherever it starts.
+func (t *conceptTable) appendRun(dst []Feature, run []Token) []Feature {
 	var bb [512]byte
 	var ob [129]int
 	buf, offs := bb[:0], ob[:0]

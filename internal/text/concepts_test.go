@@ -105,11 +105,13 @@ func TestConceptsDoNotAllocate(t *testing.T) {
 	assert.Zero(t, allocs)
 }
 
-// FuzzParseConcepts feeds the table parser arbitrary text (compressed, so
-// that the line parser sees it) and arbitrary bytes: it returns a table or
-// an error, never panics, and a table it returns answers lookups.
+// FuzzParseConcepts feeds the table parser, which reads the concept and
+// the cluster tables, arbitrary text (compressed, so that the line parser
+// sees it) and arbitrary bytes: it returns a table or an error, never
+// panics, and a table it returns answers lookups.
 func FuzzParseConcepts(f *testing.F) {
 	f.Add([]byte("# header\n排骨\tnoun.food cut\n面条\tnoun.food pasta\n"), false)
+	f.Add([]byte("# levels [[64 8]]\nrefund\ta3 a3.1 b7\n退款\ta3 a3.1 b7\n"), false)
 	f.Add([]byte("排骨\t\n"), false)
 	f.Add([]byte{0x1f, 0x8b, 0x08}, true)
 	f.Fuzz(func(t *testing.T, data []byte, raw bool) {

@@ -25,10 +25,11 @@ var errNoDictionary = errors.New("text: the embedded Chinese dictionary is empty
 // zhSegmenter returns the shared, loaded Chinese segmenter.
 func zhSegmenter() (*gse.Segmenter, error) {
 	zh.once.Do(func() {
-		// The classifiers' concept table and the traditional-character
-		// table are loaded meanwhile, on the other core: whoever analyzes
-		// Chinese text is about to need them.
+		// The classifiers' concept and Chinese cluster tables and the
+		// traditional-character table are loaded meanwhile, on the other
+		// core: whoever analyzes Chinese text is about to need them.
 		go concepts()
+		go clustersZh()
 		go t2s()
 		seg := new(gse.Segmenter)
 		seg.SkipLog = true

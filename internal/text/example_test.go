@@ -38,3 +38,34 @@ func ExampleNormalize_traditional() {
 	// 軟體
 	// 著名的乾坤大挪移
 }
+
+// Cluster features carry what one wording says to another: words used
+// alike, in English or Chinese, share clusters.
+func ExampleFeatureConfig_clusters() {
+	a, err := text.New(text.Config{})
+	if err != nil {
+		panic(err)
+	}
+	fc := text.FeatureConfig{Clusters: true}
+	clusters := func(s string) map[uint64]bool {
+		set := map[uint64]bool{}
+		for _, f := range fc.AppendFeatures(nil, a.Analyze(s)) {
+			set[f.Hash] = true
+		}
+		return set
+	}
+	refund := clusters("refund")
+	for _, w := range []string{"reimbursement", "退款", "weather"} {
+		n := 0
+		for h := range clusters(w) {
+			if refund[h] {
+				n++
+			}
+		}
+		fmt.Printf("%s shares clusters with refund: %v\n", w, n > 0)
+	}
+	// Output:
+	// reimbursement shares clusters with refund: true
+	// 退款 shares clusters with refund: true
+	// weather shares clusters with refund: false
+}

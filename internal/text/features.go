@@ -40,6 +40,12 @@ type FeatureConfig struct {
 	// a model that learned from a few examples recognize words it never
 	// saw by what they mean.
 	Concepts bool
+	// Clusters adds the clusters of the English and Chinese words in the
+	// text: groups of words used alike (refund, rebate, reimbursement;
+	// 退款 joins them through its English gloss), from a table derived
+	// from GloVe word vectors and CC-CEDICT. Like Concepts, they let a
+	// model recognize words its examples lacked.
+	Clusters bool
 }
 
 // DefaultFeatures is the feature set kefu's classifiers use by default.
@@ -47,7 +53,7 @@ var DefaultFeatures = FeatureConfig{
 	Words: true, Bigrams: true,
 	CharMin: 2, CharMax: 5,
 	HanMin: 1, HanMax: 3,
-	Tags: true, Concepts: true,
+	Tags: true, Concepts: true, Clusters: true,
 }
 
 // Feature namespaces keep different kinds of features with equal text apart.
@@ -59,6 +65,7 @@ const (
 	nsTag     = 't'
 	nsPiece   = 'p'
 	nsConcept = 'k'
+	nsCluster = 'g'
 )
 
 // classOf returns the class that stands in for a token in bigrams and tag
@@ -149,6 +156,9 @@ func (cfg FeatureConfig) AppendFeatures(dst []Feature, toks []Token) []Feature {
 			}
 			i = j
 		}
+	}
+	if cfg.Clusters {
+		dst = appendClusters(dst, toks)
 	}
 	return mergeFeatures(dst, start)
 }
