@@ -52,7 +52,7 @@
 //
 //	cut-off                         default             decides
 //	intent.Model threshold          tuned at training   whether a message has an intent at all
-//	dialogue.Options.MinConfidence  0.6                 whether the bot acts on the intent: starts a flow,
+//	dialogue.Options.MinConfidence  0.5                 whether the bot acts on the intent: starts a flow,
 //	                                                    fires a transition, takes it as a side question,
 //	                                                    answers from the entries that name it
 //	Fallback.MinConfidence          0.3                 whether a knowledge-base entry is good enough to answer

@@ -49,9 +49,12 @@ type Reading struct {
 	// fee?"). Its Answer is Unsure, whatever else it says: a question is
 	// answered, and the yes/no question asked again.
 	Question bool
-	// Aside marks a reply that turns to something else: it opens with "对了"
-	// or "by the way", or hedges with "但是". Its Answer is Unsure.
+	// Aside marks a reply that turns to a side topic: it opens with "对了",
+	// "还有" or "by the way". Its Answer is Unsure.
 	Aside bool
+	// Hedge marks a reply that qualifies its answer: "但是", "不过", "如果",
+	// "好是好", "but", "if". Its Answer is Unsure.
+	Hedge bool
 	// Opens marks a reply whose first word is its answer ("不对，我说的是
 	// 另一张卡", "no, I didn't get it"): what follows explains it.
 	Opens bool
@@ -690,8 +693,8 @@ func judge(toks []rtoken) Reading {
 		// "对了，…" opens a new topic; alone it says too little.
 		aside = true
 	}
-	if aside || but || negNeg {
-		r.Aside = aside || but
+	if aside || but {
+		r.Aside, r.Hedge = aside, but
 		return r
 	}
 	switch {

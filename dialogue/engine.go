@@ -173,7 +173,7 @@ type Options struct {
 
 // DefaultMinConfidence is the confidence an intent needs, by default, for
 // the engine to act on it (Options.MinConfidence).
-const DefaultMinConfidence = 0.6
+const DefaultMinConfidence = 0.5
 
 // MinConfidence returns the confidence an intent needs for the engine to
 // act on it.
@@ -693,7 +693,7 @@ func (t *turn) answerConfirm(st *state) error {
 	changed := false
 	for _, sd := range t.f.def.Slots {
 		sl := t.f.slots[sd.Name]
-		if sl.free || sl.typ == SlotYesNo || in.Text == "" || rd.Question || rd.Aside || t.digression() {
+		if sl.free || sl.typ == SlotYesNo || in.Text == "" || rd.Question || rd.Aside || rd.Hedge || t.digression() {
 			continue
 		}
 		if old, ok := s.Slots[sl.name]; ok {
@@ -733,7 +733,7 @@ func (t *turn) answerConfirm(st *state) error {
 	}
 	// A question, another topic or another intent is answered, and the
 	// confirmation asked again: it is never a yes.
-	if rd.Question || rd.Aside || rd.Answer == Yes || t.digression() || t.answerable() {
+	if rd.Question || rd.Aside || rd.Hedge || rd.Answer == Yes || t.digression() || t.answerable() {
 		t.resumeAfterDigression(func() { t.confirm(st, t.m().Resume) })
 		return nil
 	}
@@ -767,14 +767,15 @@ func (t *turn) resumeAfterDigression(again func()) {
 
 // switchFlow reports whether the input turns from the running flow to
 // another: its intent, confident, starts another flow, and it is not a
-// plain answer (answered) nor a question that an entry answers exactly.
-// It then ends the running flow, for the caller to start the other.
+// plain answer (answered), a question or a side topic ("对了，…"), which
+// are answered while the flow waits. It then ends the running flow, for
+// the caller to start the other.
 func (t *turn) switchFlow(answered bool) bool {
-	if answered || !t.confident() || t.in.Text == "" {
+	if answered || !t.confident() || t.in.Text == "" || t.reading().Question || t.reading().Aside {
 		return false
 	}
 	f := t.e.byIntent[t.in.Intent]
-	if f == nil || f == t.f || infoQuestion(t.in.Text) && t.in.Answerable != nil && t.in.Answerable(true) {
+	if f == nil || f == t.f {
 		return false
 	}
 	t.end(ReasonSwitched)
@@ -801,7 +802,7 @@ func (t *turn) answerable() bool {
 	if t.ans == 0 {
 		t.ans = 2
 		rd := t.reading()
-		if t.in.Answerable != nil && t.in.Text != "" && t.in.Answerable(!rd.Question && !rd.Aside) {
+		if t.in.Answerable != nil && t.in.Text != "" && t.in.Answerable(!rd.Question && !rd.Aside && !rd.Hedge) {
 			t.ans = 1
 		}
 	}

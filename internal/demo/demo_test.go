@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"github.com/kefuai/kefu/dialogue"
 	"strings"
 	"sync"
 	"testing"
@@ -101,19 +102,20 @@ func TestIntentAccuracy(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, r.Accuracy, 0.9)
 
-	// The dialogue engine starts a flow on an intent with confidence 0.6
+	// The dialogue engine starts a flow on an intent with confidence
+	// dialogue.DefaultMinConfidence
 	// or more by default.
 	starting := map[string]bool{"return_goods": true, "refund": true, "order_status": true}
 	n, sure := 0, 0
 	for _, e := range test {
 		if starting[e.Intent] {
 			n++
-			if r := m.Classify(e.Text); r.Intent == e.Intent && r.Confidence >= 0.6 {
+			if r := m.Classify(e.Text); r.Intent == e.Intent && r.Confidence >= dialogue.DefaultMinConfidence {
 				sure++
 			}
 		}
 	}
-	t.Logf("%d of %d held-out flow requests start their flow (confidence ≥ 0.6)", sure, n)
+	t.Logf("%d of %d held-out flow requests start their flow (confidence ≥ %.2f)", sure, n, dialogue.DefaultMinConfidence)
 }
 
 func TestRules(t *testing.T) {
