@@ -89,7 +89,10 @@ func ReadSmallTalk(s string) SmallTalk {
 	if i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		if unicode.Is(unicode.Han, r) && !talkFirst[r] {
-			return NoSmallTalk
+			// Perhaps a traditional character: 謝 is 谢.
+			if f, _ := utf8.DecodeRuneInString(text.Normalize(string(r)).Text); !talkFirst[f] {
+				return NoSmallTalk
+			}
 		}
 		if r < utf8.RuneSelf {
 			j := i

@@ -3,6 +3,7 @@ package dialogue_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -74,5 +75,15 @@ func BenchmarkReadReply(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		dialogue.ReadReply(replies[i%len(replies)], "确认冻结尾号 1234 的银行卡吗？")
+	}
+}
+
+// BenchmarkReadReplyLong reads a long reply of unknown words against a long
+// question: the reader's time stays bounded.
+func BenchmarkReadReplyLong(b *testing.B) {
+	reply := strings.Repeat("甲乙丙丁戊己庚辛壬癸", 10)
+	question := strings.Repeat("子丑寅卯辰巳午未申酉戌亥", 200)
+	for b.Loop() {
+		dialogue.ReadReply(reply, question)
 	}
 }

@@ -83,10 +83,15 @@ const MaxReplyBytes = 300
 // 应该是吧, 好吧, 随便, I guess so.
 //
 // A reply is Unsure, never a yes, when it asks a question (吗, 多少, 是不是,
-// "?", "how …"), opens another topic (对了, 那个, 还有, 另外, by the way),
-// hedges (但是, 好是好, "it's not that …"), negates a negation (不是不要), or
-// says more than a few words besides its answer. Courtesies (谢谢, 麻烦了,
-// 亲, please, thanks) and final particles (吧, 呢, 啊) do not count.
+// 干嘛, 你确定, "?", an English clause that opens with "is", "can" or
+// "how", a question word after a yes: "ok how much"), opens another topic
+// (对了, 那个, 还有, 另外, by the way), hedges or sets a condition (但是,
+// 好是好, 如果, but, if), negates a negation (不是不要, "it's not that"),
+// names something else than the question (另一张, 别人的, the other one, a
+// number the question does not hold), or says more than a few words
+// besides its answer. Courtesies (谢谢, 麻烦了, 亲, please, thanks) and
+// final particles (吧, 呢, 啊) do not count. A reply that trails off ("嗯……")
+// is not ready yet (Wait).
 func ReadReply(reply, question string) Reading {
 	if len(reply) > MaxReplyBytes {
 		return Reading{Rest: compact(text.Normalize(reply[:MaxReplyBytes]).Text)}
@@ -119,15 +124,16 @@ func infoQuestion(s string) bool {
 	if !asks {
 		return false
 	}
-	c := compact(n)
+	// 请问 ("excuse me") opens requests and questions alike.
+	c := strings.TrimPrefix(compact(n), "请问")
+	w := " " + strings.Join(strings.FieldsFunc(n, func(r rune) bool { return !isWordRune(r) }), " ") + " "
 	for _, m := range zhAsking {
 		if strings.Contains(c, m) {
 			return true // "我想问一下挂失要收费吗": asking, not requesting
 		}
 	}
-	w0 := " " + strings.Join(strings.FieldsFunc(n, func(r rune) bool { return !isWordRune(r) }), " ") + " "
 	for _, m := range enAsking {
-		if strings.Contains(w0, " "+m+" ") {
+		if strings.Contains(w, " "+m+" ") {
 			return true
 		}
 	}
@@ -141,7 +147,6 @@ func infoQuestion(s string) bool {
 			return false
 		}
 	}
-	w := " " + strings.Join(strings.FieldsFunc(n, func(r rune) bool { return !isWordRune(r) }), " ") + " "
 	if strings.HasPrefix(w, " how do i ") || strings.HasPrefix(w, " how can i ") {
 		return false
 	}
@@ -155,7 +160,7 @@ func infoQuestion(s string) bool {
 
 // Markers of a question asked for its answer, whatever else it holds.
 var (
-	zhAsking = []string{"想问", "想知道", "请问", "问一下", "问下", "咨询一下", "了解一下"}
+	zhAsking = []string{"想问", "想知道", "问一下", "问下", "咨询一下", "了解一下"}
 	enAsking = []string{"want to know", "like to know", "wondering", "can you tell me", "could you tell me", "i have a question"}
 )
 
@@ -448,6 +453,9 @@ func appendWords(toks []rtoken, words []string) []rtoken {
 // that "冻结吧" answers "确认冻结吗？" and "submit it" answers "Submit the
 // return?".
 func markEcho(toks []rtoken, question string) {
+	if len(question) > 2*MaxReplyBytes {
+		question = question[:2*MaxReplyBytes]
+	}
 	q := text.Normalize(question).Text
 	qc := compact(q)
 	qwords := map[string]bool{}
@@ -488,7 +496,7 @@ func markEcho(toks []rtoken, question string) {
 			j++
 		}
 		for a := i; a < j; {
-			b := j
+			b := min(j, a+maxEcho)
 			for ; b >= a+2; b-- {
 				var piece strings.Builder
 				for k := a; k < b; k++ {
@@ -515,6 +523,10 @@ func markEcho(toks []rtoken, question string) {
 		i = j - 1
 	}
 }
+
+// maxEcho bounds, in characters, the pieces of a reply looked for in the
+// question, so that reading a reply takes bounded time.
+const maxEcho = 8
 
 // Bounds on what a reply may say besides its answer: a few characters
 // ("是的，尾号1234那张"), a few words ("yes, the blue one").

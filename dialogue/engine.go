@@ -965,7 +965,7 @@ func (t *turn) command(intents, phrases []string, inside bool) bool {
 	}
 	bare := trimParticles(t.norm)
 	for _, p := range phrases {
-		if t.norm == p || bare == p || inside && utf8.RuneCountInString(p) >= 3 && strings.Contains(t.norm, p) {
+		if t.norm == p || bare == p || inside && utf8.RuneCountInString(p) >= 3 && t.inside(p) {
 			return true
 		}
 	}
@@ -979,6 +979,26 @@ func (t *turn) command(intents, phrases []string, inside bool) bool {
 		n = n[:i]
 	}
 	return coveredBy(compact(n), phrases)
+}
+
+// inside reports whether phrase p stands inside the input as a command:
+// not negated ("不要转人工"), not asked about ("人工客服几点上班？"), and
+// for English not a word of a longer story ("my travel agent said…").
+func (t *turn) inside(p string) bool {
+	i := strings.Index(t.norm, p)
+	if i < 0 || t.question() {
+		return false
+	}
+	before := t.norm[:i]
+	for _, neg := range []string{"不要", "不用", "别", "不", "没", "无需", "don't", "dont", "no", "not", "never"} {
+		if strings.HasSuffix(before, neg) {
+			return false
+		}
+	}
+	if p[0] < utf8.RuneSelf && len(p) < 10 && len(strings.Fields(t.in.Text)) > 4 {
+		return false
+	}
+	return true
 }
 
 // commandFillers may surround a command phrase: "那算了吧", "不用了谢谢",

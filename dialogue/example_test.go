@@ -94,3 +94,19 @@ states:
 	// 	broken.yaml:6:14: slots[0].pattern: bad regular expression: error parsing regexp: missing closing ): `dd(\d+`
 	// 	broken.yaml:11:13: states[0].transitions[0].to: unknown state "confirm"
 }
+
+func ExampleReadReply() {
+	q := "确认冻结尾号 1234 的银行卡吗？"
+	for _, reply := range []string{"没有问题", "冻结吧", "应该是吧", "先不要", "对了，挂失要收费吗？", "不是不要", "冻结另一张"} {
+		r := dialogue.ReadReply(reply, q)
+		fmt.Printf("%s: %s tentative=%v question=%v aside=%v\n", reply, r.Answer, r.Tentative, r.Question, r.Aside)
+	}
+	// Output:
+	// 没有问题: yes tentative=false question=false aside=false
+	// 冻结吧: yes tentative=false question=false aside=false
+	// 应该是吧: yes tentative=true question=false aside=false
+	// 先不要: wait tentative=false question=false aside=false
+	// 对了，挂失要收费吗？: unsure tentative=false question=true aside=false
+	// 不是不要: unsure tentative=false question=false aside=false
+	// 冻结另一张: unsure tentative=false question=false aside=false
+}

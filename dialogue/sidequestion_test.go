@@ -220,3 +220,18 @@ func TestInfoQuestionAskedPolitely(t *testing.T) {
 		assert.Equal(t, []string{"answer: " + text}, b.say("s", text, "lost_card", 0.9, true), text)
 	}
 }
+
+func TestHandOffPhrasesInsideMessages(t *testing.T) {
+	e, err := dialogue.NewEngine(nil, dialogue.Options{})
+	require.NoError(t, err)
+	for text, want := range map[string]bool{
+		"帮我转人工吧": true, "我要找人工客服": true, "i want to talk to a person please": true, "human please": true,
+		"不要转人工，你帮我冻结吧": false, "不要人工客服": false, "人工客服几点上班？": false,
+		"my travel agent said the flight is delayed": false,
+	} {
+		acts, err := e.Step(context.Background(), "s-"+text, dialogue.Input{Text: text, Time: t0})
+		require.NoError(t, err)
+		got := len(acts) > 0 && acts[0].Kind == dialogue.ActionHandoff
+		assert.Equal(t, want, got, "%s: %v", text, acts)
+	}
+}
