@@ -3,7 +3,7 @@
 // accuracy report operators hand to their customers.
 //
 //	go run ./examples/intentbench -train TRAIN.tsv -test TEST.tsv [-val VAL.tsv] \
-//	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-shots K] [-save model.bin]
+//	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-shots K] [-intents N] [-save model.bin]
 //
 // Files are UTF-8 lines "label<TAB>text". Validation examples (-val) only
 // tune the out-of-scope threshold; they are never trained on. With
@@ -21,6 +21,12 @@
 // name, and the first K are kept, in file order. The same -seed also seeds
 // training, so one (K, seed) pair is one reproducible run. Out-of-scope
 // training examples (-oos-label) are sampled the same way, as one intent.
+//
+// With -intents N, only N of the intents are kept, as in a bot that knows a
+// dozen intents rather than a hundred: the sorted intent names (the
+// -oos-label one aside) are shuffled by a PCG generator seeded with the
+// -seed value, the first N are kept, and training, validation and test
+// examples of the other intents are dropped. Out-of-scope examples stay.
 //
 // With -json the last line printed is one JSON object with accuracy,
 // macro_f1, in_scope_accuracy and oos_recall (with -oos-label),
@@ -58,6 +64,7 @@ func main() {
 		quiet     = flag.Bool("quiet", false, "no progress bar")
 		tokFile   = flag.String("tokenizer", "", "subword tokenizer: a tokenizer.json, or a WordPiece vocab.txt (optional)")
 		shots     = flag.Int("shots", 0, "train on K examples of each intent, sampled with -seed (0: all)")
+		nIntents  = flag.Int("intents", 0, "keep N intents, sampled with -seed (0: all)")
 	)
 	flag.Parse()
 	if *trainPath == "" || *testPath == "" {
@@ -68,16 +75,20 @@ func main() {
 	defer stop()
 
 	train := mustRead(*trainPath)
-	if *shots < 0 {
-		fail(fmt.Errorf("-shots must not be negative"))
-	}
-	if *shots > 0 {
-		train = sampleShots(train, *shots, *seed)
+	if *shots < 0 || *nIntents < 0 {
+		fail(fmt.Errorf("-shots and -intents must not be negative"))
 	}
 	test := mustRead(*testPath)
 	var val []intent.Example
 	if *valPath != "" {
 		val = mustRead(*valPath)
+	}
+	if *nIntents > 0 {
+		keep := sampleIntents(train, *nIntents, *oosLabel, *seed)
+		train, val, test = keepIntents(train, keep), keepIntents(val, keep), keepIntents(test, keep)
+	}
+	if *shots > 0 {
+		train = sampleShots(train, *shots, *seed)
 	}
 
 	opts := &intent.Options{Seed: *seed, Validation: val, OutOfScope: *oosLabel}
@@ -205,6 +216,42 @@ func sampleShots(ex []intent.Example, k int, seed uint64) []intent.Example {
 	out := make([]intent.Example, len(keep))
 	for i, j := range keep {
 		out[i] = ex[j]
+	}
+	return out
+}
+
+// sampleIntents picks n of the intents of ex other than oosLabel: the
+// sorted names shuffled by a generator seeded with seed, the first n. The
+// result also holds oosLabel (when set), so that out-of-scope examples stay.
+func sampleIntents(ex []intent.Example, n int, oosLabel string, seed uint64) map[string]bool {
+	seen := map[string]bool{}
+	var names []string
+	for _, e := range ex {
+		if !seen[e.Intent] && e.Intent != oosLabel {
+			seen[e.Intent] = true
+			names = append(names, e.Intent)
+		}
+	}
+	slices.Sort(names)
+	r := rand.New(rand.NewPCG(seed, 0x696e74656e7473)) // "intents"
+	r.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	keep := map[string]bool{}
+	for _, name := range names[:min(n, len(names))] {
+		keep[name] = true
+	}
+	if oosLabel != "" {
+		keep[oosLabel] = true
+	}
+	return keep
+}
+
+// keepIntents returns the examples of ex whose intent is in keep.
+func keepIntents(ex []intent.Example, keep map[string]bool) []intent.Example {
+	var out []intent.Example
+	for _, e := range ex {
+		if keep[e.Intent] {
+			out = append(out, e)
+		}
 	}
 	return out
 }
