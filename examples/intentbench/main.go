@@ -28,10 +28,14 @@
 // -seed value, the first N are kept, and training, validation and test
 // examples of the other intents are dropped. Out-of-scope examples stay.
 //
-// With -json the last line printed is one JSON object with accuracy,
-// macro_f1, in_scope_accuracy and oos_recall (with -oos-label),
-// train_seconds, us_per_query (median single-goroutine latency over the
-// test set after a warm-up pass), n_train, n_test and n_labels.
+// The text report gives the model's out-of-scope threshold, where it came
+// from (fixed, validation, cross-validation, default or disabled) and any
+// warning about the data it was tuned on. With -json the last line printed
+// is one JSON object with accuracy, macro_f1, in_scope_accuracy and
+// oos_recall (with -oos-label), threshold, threshold_source,
+// threshold_warnings, train_seconds, us_per_query (median single-goroutine
+// latency over the test set after a warm-up pass), n_train, n_test and
+// n_labels.
 package main
 
 import (
@@ -149,8 +153,8 @@ func main() {
 		fail(err)
 	}
 	info := m.Info()
-	fmt.Printf("\ntrain %.2f s, %d in-scope examples, %d intents, %d features; threshold %.4f (%s)\n",
-		trainSeconds, info.Examples, info.Intents, info.Features, info.Threshold, info.ThresholdSource)
+	fmt.Printf("\ntrain %.2f s, %d in-scope examples, %d intents, %d features\n",
+		trainSeconds, info.Examples, info.Intents, info.Features)
 	fmt.Printf("classify median %.1f µs, p99 %.1f µs per query (one goroutine); model %.1f MB, load %.3f s\n",
 		median, p99, float64(modelBytes)/1e6, loadSeconds)
 
@@ -169,20 +173,21 @@ func main() {
 	}
 	if *asJSON {
 		out := map[string]any{
-			"accuracy":         rep.Accuracy,
-			"macro_f1":         rep.MacroF1,
-			"train_seconds":    trainSeconds,
-			"us_per_query":     median,
-			"us_per_query_p99": p99,
-			"n_train":          len(train),
-			"n_test":           len(test),
-			"n_labels":         info.Intents,
-			"threshold":        info.Threshold,
-			"threshold_source": info.ThresholdSource,
-			"model_bytes":      modelBytes,
-			"load_seconds":     loadSeconds,
-			"seed":             *seed,
-			"shots":            *shots,
+			"accuracy":           rep.Accuracy,
+			"macro_f1":           rep.MacroF1,
+			"train_seconds":      trainSeconds,
+			"us_per_query":       median,
+			"us_per_query_p99":   p99,
+			"n_train":            len(train),
+			"n_test":             len(test),
+			"n_labels":           info.Intents,
+			"threshold":          info.Threshold,
+			"threshold_source":   info.ThresholdSource,
+			"threshold_warnings": info.Warnings,
+			"model_bytes":        modelBytes,
+			"load_seconds":       loadSeconds,
+			"seed":               *seed,
+			"shots":              *shots,
 		}
 		if *oosLabel != "" {
 			out["in_scope_accuracy"] = rep.InScopeAccuracy
