@@ -91,7 +91,7 @@ type calibrateInput struct {
 	oos      []Example // out-of-scope training examples
 	oosLabel string
 	seed     uint64
-	progress func(done, total int)
+	progress func(done, total int) // never nil
 }
 
 // calibrate chooses the out-of-scope threshold of a freshly trained model.
@@ -122,6 +122,7 @@ func (m *Model) calibrate(ctx context.Context, in calibrateInput) (calibration, 
 		source   string
 		warnings []string
 	)
+	in.progress(0, 1)
 	switch {
 	case len(valIn) >= minValInScope:
 		source = ThresholdValidation
@@ -130,6 +131,7 @@ func (m *Model) calibrate(ctx context.Context, in calibrateInput) (calibration, 
 		h.oos = m.observe(s, oosEx)
 		m.scratch.Put(s)
 		h.nOOS = len(oosEx)
+		in.progress(1, 1)
 	default:
 		if len(valIn) > 0 {
 			warnings = append(warnings, fmt.Sprintf(
@@ -240,9 +242,7 @@ func (m *Model) crossValidate(ctx context.Context, in calibrateInput, oosEx []Ex
 		cfg := in.cfg
 		cfg.Net.Seed = in.seed + uint64(f+1)*0x9e3779b97f4a7c15
 		cfg.Progress = func(done, total int) {
-			if in.progress != nil {
-				in.progress(f*total+done, run*total)
-			}
+			in.progress(f*1000+1000*done/total, run*1000)
 		}
 		ens, err := learn.TrainEnsemble(ctx, trToks, trY, k, cfg)
 		if err != nil {
@@ -268,6 +268,7 @@ func (m *Model) crossValidate(ctx context.Context, in calibrateInput, oosEx []Ex
 			h.oos = append(h.oos, obs{conf: sum[argmax(sum)]})
 		}
 	}
+	in.progress(max(run, 1)*1000, max(run, 1)*1000)
 	return h, nil
 }
 

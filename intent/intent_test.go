@@ -179,6 +179,7 @@ func TestDeterministic(t *testing.T) {
 
 	o := testOptions()
 	o.Seed++
+	o.Threshold = 0.3 // no tuning: the networks differ all the same
 	m2, err := Train(context.Background(), train, o)
 	require.NoError(t, err)
 	var buf bytes.Buffer
@@ -211,6 +212,7 @@ func TestConcurrentClassify(t *testing.T) {
 func TestRulesOverride(t *testing.T) {
 	train := readTestdata(t, "train.tsv")
 	o := testOptions()
+	o.Threshold = 0.3
 	o.Rules = []Rule{
 		{Name: "vip", Intent: "human_agent", Keywords: []string{"VIP", "投诉"}},
 		{Intent: "order_status", Pattern: `\bso\d{6,}\b`},
@@ -320,6 +322,7 @@ func TestTokenizerOption(t *testing.T) {
 	tok, err := WordPieceTokenizer(strings.NewReader(vocab))
 	require.NoError(t, err)
 	o := testOptions()
+	o.Threshold = 0.3
 	o.Tokenizer = tok
 	m, err := Train(context.Background(), readTestdata(t, "train.tsv"), o)
 	require.NoError(t, err)

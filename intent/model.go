@@ -297,17 +297,15 @@ func Train(ctx context.Context, examples []Example, opts *Options) (*Model, erro
 	case o.Threshold > 0:
 		m.threshold, m.thrSource = float32(min(o.Threshold, 1)), ThresholdFixed
 	default:
-		report(Progress{Stage: "calibrate", Done: 0, Total: 1})
 		cfg.Progress = nil
 		c, err := m.calibrate(ctx, calibrateInput{
 			toks: toks, y: y, cfg: cfg, val: o.Validation, oos: oos, oosLabel: o.OutOfScope, seed: o.Seed,
-			progress: func(done, total int) { report(Progress{Stage: "calibrate", Done: done, Total: total + 1}) },
+			progress: func(done, total int) { report(Progress{Stage: "calibrate", Done: done, Total: total}) },
 		})
 		if err != nil {
 			return nil, err
 		}
 		m.threshold, m.thrSource, warnings = c.threshold, c.source, c.warnings
-		report(Progress{Stage: "calibrate", Done: 1, Total: 1})
 	}
 	m.info = Info{
 		Intents: len(m.intents), Examples: len(in), Threshold: float64(m.threshold),

@@ -32,7 +32,8 @@
 // from (fixed, validation, cross-validation, default or disabled) and any
 // warning about the data it was tuned on. With -json the last line printed
 // is one JSON object with accuracy, macro_f1, in_scope_accuracy and
-// oos_recall (with -oos-label), threshold, threshold_source,
+// oos_recall (with -oos-label; in_scope_top1 is the in-scope top-1
+// accuracy with no threshold), threshold, threshold_source,
 // threshold_warnings, train_seconds, us_per_query (median single-goroutine
 // latency over the test set after a warm-up pass), n_train, n_test and
 // n_labels.
@@ -191,12 +192,25 @@ func main() {
 		}
 		if *oosLabel != "" {
 			out["in_scope_accuracy"] = rep.InScopeAccuracy
+			out["in_scope_top1"] = inScopeTop1(m, test, *oosLabel)
 			out["oos_recall"] = rep.OOSRecall
 			out["oos_precision"] = rep.OOSPrecision
 		}
 		b, _ := json.Marshal(out)
 		fmt.Println(string(b))
 	}
+}
+
+// inScopeTop1 is the top-1 accuracy of m on the in-scope examples of test,
+// with no threshold: the share of in-scope texts the model gets right.
+func inScopeTop1(m *intent.Model, test []intent.Example, oosLabel string) float64 {
+	var in []intent.Example
+	for _, e := range test {
+		if e.Intent != oosLabel {
+			in = append(in, e)
+		}
+	}
+	return intent.Evaluate(m.WithThreshold(0), in, intent.EvalOptions{}).Accuracy
 }
 
 // sampleShots keeps k examples of each intent: a seeded shuffle of the
