@@ -57,6 +57,12 @@ const (
 	cvFolds   = 5
 	cvTrained = 3
 	cvHeldOut = 1500
+	// checkDefaultBelow is the mean number of training examples per
+	// intent below which the default threshold is checked by
+	// cross-validation when there is nothing else to tune on. Models
+	// trained on more are sure enough of the texts they get right that
+	// the check rarely changes the default, and it costs a training.
+	checkDefaultBelow = 50
 )
 
 // obs is the model's best confidence on one held-out text.
@@ -124,6 +130,9 @@ func (m *Model) calibrate(ctx context.Context, in calibrateInput) (calibration, 
 	)
 	in.progress(0, 1)
 	switch {
+	case len(valIn) == 0 && len(oosEx) == 0 && len(in.toks) >= checkDefaultBelow*len(m.intents):
+		in.progress(1, 1)
+		return calibration{threshold: def, source: ThresholdDefault}, nil
 	case len(valIn) >= minValInScope:
 		source = ThresholdValidation
 		s := m.getScratch()

@@ -3,6 +3,7 @@ package intent
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -188,4 +189,39 @@ func TestReportThreshold(t *testing.T) {
 	html.Reset()
 	require.NoError(t, plain.WriteHTML(&html))
 	assert.False(t, strings.Contains(html.String(), "out-of-scope threshold"))
+}
+
+func TestThresholdDefaultCheck(t *testing.T) {
+	// Nothing to tune on: the default is checked by cross-validation on a
+	// small training set (ten examples an intent) ...
+	calibrate := func(ex []Example) (Info, Progress) {
+		var last Progress
+		o := testOptions()
+		o.Progress = func(p Progress) {
+			if p.Stage == "calibrate" {
+				last = p
+			}
+		}
+		m, err := Train(context.Background(), ex, o)
+		require.NoError(t, err)
+		return m.Info(), last
+	}
+	info, p := calibrate(readTestdata(t, "train.tsv"))
+	assert.Equal(t, ThresholdDefault, info.ThresholdSource)
+	assert.Greater(t, p.Total, 1, "folds were trained")
+
+	// ... and taken as it is on a large one (50 an intent).
+	var large []Example
+	for i := range 100 {
+		if i%2 == 0 {
+			large = append(large, Example{Text: fmt.Sprintf("refund number %d please", i), Intent: "refund"})
+		} else {
+			large = append(large, Example{Text: fmt.Sprintf("invoice copy %d needed", i), Intent: "invoice"})
+		}
+	}
+	info, p = calibrate(large)
+	assert.Equal(t, ThresholdDefault, info.ThresholdSource)
+	assert.InDelta(t, defaultThreshold(2), info.Threshold, 1e-6)
+	assert.Empty(t, info.Warnings)
+	assert.Equal(t, Progress{Stage: "calibrate", Done: 1, Total: 1}, p, "no fold was trained")
 }
