@@ -130,9 +130,16 @@ func (m *Model) calibrate(ctx context.Context, in calibrateInput) (calibration, 
 	)
 	in.progress(0, 1)
 	switch {
-	case len(valIn) == 0 && len(oosEx) == 0 && len(in.toks) >= checkDefaultBelow*len(m.intents):
+	case len(valIn) < minValInScope && len(oosEx) < minTuneOOS && len(in.toks) >= checkDefaultBelow*len(m.intents):
+		// Nothing to sweep against, and a training set large enough for
+		// the default to be safe without checking it.
 		in.progress(1, 1)
-		return calibration{threshold: def, source: ThresholdDefault}, nil
+		c := calibration{threshold: def, source: ThresholdDefault}
+		if len(oosEx) > 0 || len(valIn) > 0 {
+			c.warnings = []string{fmt.Sprintf(
+				"only %d out-of-scope examples (%d are needed to tune): default threshold %.3f used", len(oosEx), minTuneOOS, def)}
+		}
+		return c, nil
 	case len(valIn) >= minValInScope:
 		source = ThresholdValidation
 		s := m.getScratch()

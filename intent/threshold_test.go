@@ -197,6 +197,7 @@ func TestThresholdDefaultCheck(t *testing.T) {
 	calibrate := func(ex []Example) (Info, Progress) {
 		var last Progress
 		o := testOptions()
+		o.OutOfScope = "oos"
 		o.Progress = func(p Progress) {
 			if p.Stage == "calibrate" {
 				last = p
@@ -223,5 +224,13 @@ func TestThresholdDefaultCheck(t *testing.T) {
 	assert.Equal(t, ThresholdDefault, info.ThresholdSource)
 	assert.InDelta(t, defaultThreshold(2), info.Threshold, 1e-6)
 	assert.Empty(t, info.Warnings)
+	assert.Equal(t, Progress{Stage: "calibrate", Done: 1, Total: 1}, p, "no fold was trained")
+
+	// Too few out-of-scope examples to tune on change nothing but a warning.
+	info, p = calibrate(append(large, readTestdata(t, "oos_train.tsv")[:3]...))
+	assert.Equal(t, ThresholdDefault, info.ThresholdSource)
+	assert.InDelta(t, defaultThreshold(2), info.Threshold, 1e-6)
+	require.Len(t, info.Warnings, 1)
+	assert.Contains(t, info.Warnings[0], "only 3 out-of-scope examples")
 	assert.Equal(t, Progress{Stage: "calibrate", Done: 1, Total: 1}, p, "no fold was trained")
 }

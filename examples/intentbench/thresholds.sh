@@ -7,7 +7,8 @@
 # any choice made here). With OLD_REV, the intentbench of that git revision
 # runs the same cases in the same run, alternating with the current tree.
 # usage: examples/intentbench/thresholds.sh [DATA_DIR] [SEEDS] [OLD_REV]
-# DATA_DIR defaults to ../shared/data; SEEDS to 5.
+# DATA_DIR defaults to ../shared/data; SEEDS to 5. With RESULTS=FILE in the
+# environment, every run's JSON line is kept in FILE.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=${1:-../shared/data}
@@ -52,6 +53,7 @@ for seed in $(seq 1 "$N"); do
     done
   done
 done
+if [ -n "${RESULTS:-}" ]; then cp "$out" "$RESULTS"; fi
 python3 - "$out" <<'PY'
 import json, sys, statistics
 rows, order = {}, []
