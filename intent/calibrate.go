@@ -137,7 +137,7 @@ func (m *Model) calibrate(ctx context.Context, in calibrateInput) (calibration, 
 		c := calibration{threshold: def, source: ThresholdDefault}
 		if len(oosEx) > 0 || len(valIn) > 0 {
 			c.warnings = []string{fmt.Sprintf(
-				"only %d out-of-scope examples (%d are needed to tune): default threshold %.3f used", len(oosEx), minTuneOOS, def)}
+				"only %d out-of-scope examples (%d are needed to tune): default threshold %.4f used", len(oosEx), minTuneOOS, def)}
 		}
 		return c, nil
 	case len(valIn) >= minValInScope:
@@ -300,7 +300,7 @@ func chooseThreshold(h heldOut, def float32) calibration {
 	}
 	if len(right) < minTuneRight {
 		return calibration{threshold: def, source: ThresholdDefault, warnings: []string{fmt.Sprintf(
-			"only %d held-out in-scope texts the model gets right (%d are needed to tune): default threshold %.3f used",
+			"only %d held-out in-scope texts the model gets right (%d are needed to tune): default threshold %.4f used",
 			len(right), minTuneRight, def)}}
 	}
 	slices.Sort(right)
@@ -315,15 +315,15 @@ func chooseThreshold(h heldOut, def float32) calibration {
 		if h.nOOS == 0 {
 			w = ""
 		} else {
-			w = fmt.Sprintf("only %d out-of-scope examples (%d are needed to tune): default threshold %.3f used", h.nOOS, minTuneOOS, def)
+			w = fmt.Sprintf("only %d out-of-scope examples (%d are needed to tune): default threshold %.4f used", h.nOOS, minTuneOOS, def)
 		}
 		c := calibration{threshold: def, source: ThresholdDefault}
 		if def > hi {
 			c.threshold = hi
 			if w == "" {
-				w = fmt.Sprintf("default threshold %.3f", def)
+				w = fmt.Sprintf("default threshold %.4f", def)
 			}
-			w += fmt.Sprintf(", lowered to %.3f so that it rejects at most %.0f%% of the in-scope texts the model gets right",
+			w += fmt.Sprintf(", lowered to %.4f so that it rejects at most %.0f%% of the in-scope texts the model gets right",
 				hi, 100*maxRejectRight)
 		}
 		if w != "" {
@@ -370,7 +370,7 @@ func chooseThreshold(h heldOut, def float32) calibration {
 	rejOOS, _ := slices.BinarySearch(oosConf, bestAt)
 	if recall := float64(rejOOS) / nOOS; bestAt == lo && recall < 0.5 {
 		c.warnings = []string{fmt.Sprintf(
-			"the out-of-scope examples score like in-scope texts: the threshold stays at its lower bound %.3f, where %.0f%% of them are rejected",
+			"the out-of-scope examples score like in-scope texts: the threshold stays at its lower bound %.4f, where %.0f%% of them are rejected",
 			bestAt, 100*recall)}
 	}
 	return c
