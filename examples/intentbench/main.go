@@ -3,7 +3,7 @@
 // accuracy report operators hand to their customers.
 //
 //	go run ./examples/intentbench -train TRAIN.tsv -test TEST.tsv [-val VAL.tsv] \
-//	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-shots K] [-intents N] [-save model.bin]
+//	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-shots K] [-intents N] [-threshold T] [-save model.bin]
 //
 // Files are UTF-8 lines "label<TAB>text". Validation examples (-val) only
 // tune the out-of-scope threshold; they are never trained on. With
@@ -27,6 +27,8 @@
 // -oos-label one aside) are shuffled by a PCG generator seeded with the
 // -seed value, the first N are kept, and training, validation and test
 // examples of the other intents are dropped. Out-of-scope examples stay.
+//
+// -threshold T fixes the out-of-scope threshold instead of tuning it.
 //
 // The text report gives the model's out-of-scope threshold, where it came
 // from (fixed, validation, cross-validation, default or disabled) and any
@@ -70,6 +72,7 @@ func main() {
 		tokFile   = flag.String("tokenizer", "", "subword tokenizer: a tokenizer.json, or a WordPiece vocab.txt (optional)")
 		shots     = flag.Int("shots", 0, "train on K examples of each intent, sampled with -seed (0: all)")
 		nIntents  = flag.Int("intents", 0, "keep N intents, sampled with -seed (0: all)")
+		threshold = flag.Float64("threshold", 0, "fix the out-of-scope threshold (0: tune it; negative: no detection)")
 	)
 	flag.Parse()
 	if *trainPath == "" || *testPath == "" {
@@ -96,7 +99,7 @@ func main() {
 		train = sampleShots(train, *shots, *seed)
 	}
 
-	opts := &intent.Options{Seed: *seed, Validation: val, OutOfScope: *oosLabel}
+	opts := &intent.Options{Seed: *seed, Validation: val, OutOfScope: *oosLabel, Threshold: *threshold}
 	if *tokFile != "" {
 		opts.Tokenizer = mustTokenizer(*tokFile)
 	}
