@@ -132,6 +132,9 @@ func TestProgress(t *testing.T) {
 		assert.Equal(t, last[stage].Total, last[stage].Done, "%s reports completion", stage)
 		assert.Positive(t, last[stage].Total, stage)
 	}
+	// Ten examples an intent and nothing to tune on: the default threshold
+	// is checked on cross-validation folds.
+	assert.Greater(t, last["calibrate"].Total, 1, "folds were trained")
 }
 
 func TestReportFromPredictions(t *testing.T) {

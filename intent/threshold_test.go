@@ -192,8 +192,9 @@ func TestReportThreshold(t *testing.T) {
 }
 
 func TestThresholdDefaultCheck(t *testing.T) {
-	// Nothing to tune on: the default is checked by cross-validation on a
-	// small training set (ten examples an intent) ...
+	// Nothing to tune on and 50 examples an intent: the default is taken
+	// as it is, without cross-validation. (TestProgress sees the check run
+	// on ten examples an intent.)
 	calibrate := func(ex []Example) (Info, Progress) {
 		var last Progress
 		o := testOptions()
@@ -207,11 +208,6 @@ func TestThresholdDefaultCheck(t *testing.T) {
 		require.NoError(t, err)
 		return m.Info(), last
 	}
-	info, p := calibrate(readTestdata(t, "train.tsv"))
-	assert.Equal(t, ThresholdDefault, info.ThresholdSource)
-	assert.Greater(t, p.Total, 1, "folds were trained")
-
-	// ... and taken as it is on a large one (50 an intent).
 	var large []Example
 	for i := range 100 {
 		if i%2 == 0 {
@@ -220,7 +216,7 @@ func TestThresholdDefaultCheck(t *testing.T) {
 			large = append(large, Example{Text: fmt.Sprintf("invoice copy %d needed", i), Intent: "invoice"})
 		}
 	}
-	info, p = calibrate(large)
+	info, p := calibrate(large)
 	assert.Equal(t, ThresholdDefault, info.ThresholdSource)
 	assert.InDelta(t, defaultThreshold(2), info.Threshold, 1e-6)
 	assert.Empty(t, info.Warnings)
