@@ -8,13 +8,22 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
 
-// Classifier is what Evaluate measures; *Model satisfies it.
+// Classifier is what Evaluate measures; *Model satisfies it. A classifier
+// that also has an Info() Info method, as *Model has, gets its out-of-scope
+// threshold, the threshold's source and any warnings about it into the
+// report.
 type Classifier interface {
 	Classify(text string) Result
+}
+
+// informer is a Classifier that says how it was trained.
+type informer interface {
+	Info() Info
 }
 
 // EvalOptions configures Evaluate and CrossValidate.
@@ -54,6 +63,14 @@ type Report struct {
 	// InScope and OOS count the examples of each kind.
 	InScope int `json:"n_in_scope"`
 	OOS     int `json:"n_oos"`
+	// Threshold is the classifier's out-of-scope threshold,
+	// ThresholdSource where it came from (Info.ThresholdSource) and
+	// ThresholdWarnings what the training data could not support
+	// (Info.Warnings); all empty when the classifier does not say. Under
+	// cross-validation, Threshold is the median over the folds' models.
+	Threshold         float64  `json:"threshold,omitempty"`
+	ThresholdSource   string   `json:"threshold_source,omitempty"`
+	ThresholdWarnings []string `json:"threshold_warnings,omitempty"`
 	// Intents holds per-label scores, ordered by label.
 	Intents []LabelScore `json:"intents"`
 	// Labels orders the rows (gold) and columns (predicted) of Confusion.
@@ -100,7 +117,13 @@ func Evaluate(c Classifier, examples []Example, opts EvalOptions) *Report {
 	for i, e := range examples {
 		preds[i] = predict(c, e, opts.OutOfScope)
 	}
-	return buildReport(preds, opts)
+	rep := buildReport(preds, opts)
+	if ic, ok := c.(informer); ok {
+		info := ic.Info()
+		rep.Threshold, rep.ThresholdSource = info.Threshold, info.ThresholdSource
+		rep.ThresholdWarnings = slices.Clone(info.Warnings)
+	}
+	return rep
 }
 
 func predict(c Classifier, e Example, oosLabel string) prediction {
@@ -269,7 +292,8 @@ func CrossValidate(ctx context.Context, examples []Example, k int, opts *Options
 		}
 	}
 	var preds []prediction
-	var foldAcc []float64
+	var foldAcc, foldThr []float64
+	var sources, warnings []string
 	for f := 0; f < k; f++ {
 		var train, test []Example
 		for i, e := range examples {
@@ -300,10 +324,41 @@ func CrossValidate(ctx context.Context, examples []Example, k int, opts *Options
 			preds = append(preds, p)
 		}
 		foldAcc = append(foldAcc, ratio(right, len(test)))
+		info := m.Info()
+		foldThr = append(foldThr, info.Threshold)
+		sources = append(sources, info.ThresholdSource)
+		for _, w := range info.Warnings {
+			warnings = append(warnings, fmt.Sprintf("fold %d: %s", f+1, w))
+		}
 	}
 	rep := buildReport(preds, eval)
 	rep.Folds, rep.FoldAccuracy = k, foldAcc
+	slices.Sort(foldThr)
+	rep.Threshold = foldThr[len(foldThr)/2]
+	rep.ThresholdSource = foldSources(sources)
+	rep.ThresholdWarnings = warnings
 	return rep, nil
+}
+
+// foldSources describes the threshold sources of the folds' models: the
+// source when all agree, else each source with its number of folds.
+func foldSources(sources []string) string {
+	count := map[string]int{}
+	var order []string
+	for _, s := range sources {
+		if count[s] == 0 {
+			order = append(order, s)
+		}
+		count[s]++
+	}
+	if len(order) == 1 {
+		return order[0]
+	}
+	parts := make([]string, len(order))
+	for i, s := range order {
+		parts[i] = fmt.Sprintf("%s (%d folds)", s, count[s])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // WriteJSON writes the report as indented JSON.
@@ -332,6 +387,16 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Folds > 0 {
 		mean, sd := meanSD(r.FoldAccuracy)
 		ew.printf("folds          %d (accuracy %.2f%% ± %.2f)\n", r.Folds, 100*mean, 100*sd)
+	}
+	if r.ThresholdSource != "" {
+		ew.printf("threshold      %.4f (%s)", r.Threshold, r.ThresholdSource)
+		if r.OutOfScope == "" {
+			ew.printf(", not applied: top-1 evaluation")
+		}
+		ew.printf("\n")
+	}
+	for _, w := range r.ThresholdWarnings {
+		ew.printf("warning        %s\n", w)
 	}
 	ew.printf("\n")
 	tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)

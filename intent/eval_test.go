@@ -92,6 +92,7 @@ func TestCrossValidate(t *testing.T) {
 	train := readTestdata(t, "train.tsv")
 	var stages []string
 	o := testOptions()
+	o.Threshold = 0.3 // each fold's model keeps it, untuned
 	o.Progress = func(p Progress) {
 		if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
 			stages = append(stages, p.Stage)
@@ -105,6 +106,8 @@ func TestCrossValidate(t *testing.T) {
 	assert.Greater(t, rep.Accuracy, 0.7)
 	assert.Contains(t, stages, "fold 1/3 train")
 	assert.Contains(t, stages, "fold 3/3 train")
+	assert.InDelta(t, 0.3, rep.Threshold, 1e-6)
+	assert.Equal(t, ThresholdFixed, rep.ThresholdSource)
 
 	_, err = CrossValidate(context.Background(), train, 1, o, EvalOptions{})
 	assert.Error(t, err)
@@ -113,21 +116,25 @@ func TestCrossValidate(t *testing.T) {
 }
 
 func TestProgress(t *testing.T) {
-	var last Progress
+	last := map[string]Progress{}
 	calls := 0
 	o := testOptions()
 	o.Progress = func(p Progress) {
 		calls++
 		assert.LessOrEqual(t, p.Done, p.Total)
-		if p.Stage == "train" {
-			assert.GreaterOrEqual(t, p.Done, last.Done, "training progress never goes back")
-			last = p
-		}
+		assert.GreaterOrEqual(t, p.Done, last[p.Stage].Done, "%s progress never goes back", p.Stage)
+		last[p.Stage] = p
 	}
 	_, err := Train(context.Background(), readTestdata(t, "train.tsv"), o)
 	require.NoError(t, err)
 	assert.Greater(t, calls, 10)
-	assert.Equal(t, last.Total, last.Done, "training reports completion")
+	for _, stage := range []string{"features", "train", "calibrate"} {
+		assert.Equal(t, last[stage].Total, last[stage].Done, "%s reports completion", stage)
+		assert.Positive(t, last[stage].Total, stage)
+	}
+	// Ten examples an intent and nothing to tune on: the default threshold
+	// is checked on cross-validation folds.
+	assert.Greater(t, last["calibrate"].Total, 1, "folds were trained")
 }
 
 func TestReportFromPredictions(t *testing.T) {

@@ -57,3 +57,24 @@ func ExampleEvaluate() {
 	}
 	// Output: accuracy 100% over 2 examples
 }
+
+func ExampleModel_Info() {
+	examples := []intent.Example{
+		{Text: "我要退款", Intent: "refund"},
+		{Text: "怎么申请退款", Intent: "refund"},
+		{Text: "I want my money back", Intent: "refund"},
+		{Text: "我的快递到哪了", Intent: "order_status"},
+		{Text: "查一下订单物流", Intent: "order_status"},
+		{Text: "where is my parcel", Intent: "order_status"},
+		{Text: "今天天气怎么样", Intent: "oos"}, // out of scope: tunes the threshold, never trained on
+	}
+	m, err := intent.Train(context.Background(), examples, &intent.Options{Seed: 1, OutOfScope: "oos"})
+	if err != nil {
+		panic(err)
+	}
+	// Far too few examples to tune on: the default, and a warning that
+	// says so (also in Evaluate's reports).
+	info := m.Info()
+	fmt.Printf("threshold %.2f (%s), %d warning\n", info.Threshold, info.ThresholdSource, len(info.Warnings))
+	// Output: threshold 0.50 (default), 1 warning
+}

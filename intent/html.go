@@ -128,6 +128,7 @@ table{border-collapse:collapse;width:100%;font-size:.92em} th,td{padding:.3em .6
 td.n{text-align:right;font-variant-numeric:tabular-nums} .barbox{background:#eee;width:120px;height:.7em;border-radius:3px}
 .barbox i{display:block;height:100%;background:#4a8fd8;border-radius:3px} .low i{background:#d8644a}
 .scroll{overflow:auto;max-height:900px;border:1px solid #eee}
+.warn{background:#fff6e0;border-left:4px solid #e0a020;padding:.6em 1em;margin:1em 0} .warn ul{margin:.3em 0}
 </style></head><body>
 <h1>{{.Title}}</h1>
 <p class="meta">Generated {{.R.Generated.Format "2006-01-02 15:04 MST"}} · {{.R.Examples}} examples{{if .R.OutOfScope}} ({{.R.InScope}} in scope, {{.R.OOS}} out of scope){{end}}{{if .R.Folds}} · {{.R.Folds}}-fold cross-validation{{end}}</p>
@@ -138,7 +139,9 @@ td.n{text-align:right;font-variant-numeric:tabular-nums} .barbox{background:#eee
 <div class="card"><b>{{pct .R.OOSRecall}}</b><span>out-of-scope recall</span></div>
 <div class="card"><b>{{pct .R.OOSPrecision}}</b><span>out-of-scope precision</span></div>{{end}}
 {{if .R.Folds}}<div class="card"><b>±{{pct .FoldSD}}</b><span>std. dev. over folds (mean {{pct .FoldMean}})</span></div>{{end}}
+{{if .R.ThresholdSource}}<div class="card"><b>{{f3 .R.Threshold}}</b><span>out-of-scope threshold ({{.R.ThresholdSource}}){{if not .R.OutOfScope}}, not applied: top-1 evaluation{{end}}</span></div>{{end}}
 </div>
+{{if .R.ThresholdWarnings}}<div class="warn"><b>Out-of-scope threshold</b><ul>{{range .R.ThresholdWarnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 <h2>Per intent (weakest first)</h2>
 <table><tr><th>intent</th><th>F1</th><th></th><th>precision</th><th>recall</th><th>support</th></tr>
 {{range .Scores}}<tr><td>{{.Intent}}</td><td class="n">{{f3 .F1}}</td><td><div class="barbox{{if lt .F1 0.8}} low{{end}}"><i style="{{bar .F1}}"></i></div></td><td class="n">{{f3 .Precision}}</td><td class="n">{{f3 .Recall}}</td><td class="n">{{.Support}}</td></tr>

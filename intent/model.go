@@ -152,9 +152,13 @@ type Info struct {
 	Intents  int `json:"intents"`
 	Examples int `json:"examples"`
 	// Threshold is the out-of-scope threshold and ThresholdSource where it
-	// came from: "fixed", "validation", "default" or "disabled".
+	// came from: ThresholdFixed, ThresholdValidation,
+	// ThresholdCrossValidation, ThresholdDefault or ThresholdDisabled.
 	Threshold       float64 `json:"threshold"`
 	ThresholdSource string  `json:"threshold_source"`
+	// Warnings say where the data could not support tuning the threshold
+	// (too few examples of a kind) and what was done instead.
+	Warnings []string `json:"warnings,omitempty"`
 	// Seed is the training seed.
 	Seed uint64 `json:"seed"`
 	// Features is the total number of feature columns over all views.
@@ -272,7 +276,7 @@ func Train(ctx context.Context, examples []Example, opts *Options) (*Model, erro
 	if hidden <= 0 {
 		hidden = defaultHidden
 	}
-	ens, err := learn.TrainEnsemble(ctx, toks, y, len(m.intents), learn.EnsembleConfig{
+	cfg := learn.EnsembleConfig{
 		Views: viewCfgs,
 		Net: learn.MLPConfig{
 			Hidden: hidden, Epochs: o.Epochs, LR: defaultLR, Dropout: defaultDropout,
@@ -283,28 +287,34 @@ func Train(ctx context.Context, examples []Example, opts *Options) (*Model, erro
 		Progress: func(done, total int) {
 			report(Progress{Stage: "train", Done: done, Total: total})
 		},
-	})
+	}
+	ens, err := learn.TrainEnsemble(ctx, toks, y, len(m.intents), cfg)
 	if err != nil {
 		return nil, err
 	}
 	m.ens = ens
 
 	// The out-of-scope threshold.
+	var warnings []string
 	switch {
 	case o.Threshold < 0:
-		m.threshold, m.thrSource = 0, "disabled"
+		m.threshold, m.thrSource = 0, ThresholdDisabled
 	case o.Threshold > 0:
-		m.threshold, m.thrSource = float32(min(o.Threshold, 1)), "fixed"
+		m.threshold, m.thrSource = float32(min(o.Threshold, 1)), ThresholdFixed
 	default:
-		report(Progress{Stage: "calibrate", Done: 0, Total: 1})
-		val := o.Validation
-		val = append(val[:len(val):len(val)], oos...)
-		m.threshold, m.thrSource = m.tuneThreshold(val, o.OutOfScope)
-		report(Progress{Stage: "calibrate", Done: 1, Total: 1})
+		cfg.Progress = nil
+		c, err := m.calibrate(ctx, calibrateInput{
+			toks: toks, y: y, cfg: cfg, val: o.Validation, oos: oos, oosLabel: o.OutOfScope, seed: o.Seed,
+			progress: func(done, total int) { report(Progress{Stage: "calibrate", Done: done, Total: total}) },
+		})
+		if err != nil {
+			return nil, err
+		}
+		m.threshold, m.thrSource, warnings = c.threshold, c.source, c.warnings
 	}
 	m.info = Info{
 		Intents: len(m.intents), Examples: len(in), Threshold: float64(m.threshold),
-		ThresholdSource: m.thrSource, Seed: o.Seed, Features: ens.Features(),
+		ThresholdSource: m.thrSource, Warnings: warnings, Seed: o.Seed, Features: ens.Features(),
 	}
 	return m, nil
 }
@@ -414,11 +424,11 @@ func (m *Model) Threshold() float64 { return float64(m.threshold) }
 func (m *Model) WithThreshold(t float64) *Model {
 	c := &Model{intents: m.intents, index: m.index, an: m.an, ens: m.ens, rules: m.rules, info: m.info}
 	c.threshold = float32(min(max(t, 0), 1))
-	c.thrSource = "fixed"
+	c.thrSource = ThresholdFixed
 	if t <= 0 {
-		c.thrSource = "disabled"
+		c.thrSource = ThresholdDisabled
 	}
-	c.info.Threshold, c.info.ThresholdSource = float64(c.threshold), c.thrSource
+	c.info.Threshold, c.info.ThresholdSource, c.info.Warnings = float64(c.threshold), c.thrSource, nil
 	return c
 }
 

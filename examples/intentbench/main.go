@@ -3,7 +3,7 @@
 // accuracy report operators hand to their customers.
 //
 //	go run ./examples/intentbench -train TRAIN.tsv -test TEST.tsv [-val VAL.tsv] \
-//	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-shots K] [-save model.bin]
+//	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-shots K] [-intents N] [-threshold T] [-save model.bin]
 //
 // Files are UTF-8 lines "label<TAB>text". Validation examples (-val) only
 // tune the out-of-scope threshold; they are never trained on. With
@@ -31,10 +31,23 @@
 // accuracy (in-scope accuracy with -oos-label) for each, and
 // traditional_accuracy, the s2t figure.
 //
-// With -json the last line printed is one JSON object with accuracy,
-// macro_f1, in_scope_accuracy and oos_recall (with -oos-label),
-// train_seconds, us_per_query (median single-goroutine latency over the
-// test set after a warm-up pass), n_train, n_test and n_labels.
+// With -intents N, only N of the intents are kept, as in a bot that knows a
+// dozen intents rather than a hundred: the sorted intent names (the
+// -oos-label one aside) are shuffled by a PCG generator seeded with the
+// -seed value, the first N are kept, and training, validation and test
+// examples of the other intents are dropped. Out-of-scope examples stay.
+//
+// -threshold T fixes the out-of-scope threshold instead of tuning it.
+//
+// The text report gives the model's out-of-scope threshold, where it came
+// from (fixed, validation, cross-validation, default or disabled) and any
+// warning about the data it was tuned on. With -json the last line printed
+// is one JSON object with accuracy, macro_f1, in_scope_accuracy and
+// oos_recall (with -oos-label; in_scope_top1 is the in-scope top-1
+// accuracy with no threshold), threshold, threshold_source,
+// threshold_warnings, train_seconds, us_per_query (median single-goroutine
+// latency over the test set after a warm-up pass), n_train, n_test and
+// n_labels.
 package main
 
 import (
@@ -69,6 +82,8 @@ func main() {
 		tokFile   = flag.String("tokenizer", "", "subword tokenizer: a tokenizer.json, or a WordPiece vocab.txt (optional)")
 		shots     = flag.Int("shots", 0, "train on K examples of each intent, sampled with -seed (0: all)")
 		toTrad    = flag.String("to-traditional", "", "also test on the test set converted to traditional characters with the OpenCC data in this directory")
+		nIntents  = flag.Int("intents", 0, "keep N intents, sampled with -seed (0: all)")
+		threshold = flag.Float64("threshold", 0, "fix the out-of-scope threshold (0: tune it; negative: no detection)")
 	)
 	flag.Parse()
 	if *trainPath == "" || *testPath == "" {
@@ -79,11 +94,8 @@ func main() {
 	defer stop()
 
 	train := mustRead(*trainPath)
-	if *shots < 0 {
-		fail(fmt.Errorf("-shots must not be negative"))
-	}
-	if *shots > 0 {
-		train = sampleShots(train, *shots, *seed)
+	if *shots < 0 || *nIntents < 0 {
+		fail(fmt.Errorf("-shots and -intents must not be negative"))
 	}
 	test := mustRead(*testPath)
 	tradTests := map[string][]intent.Example{}
@@ -105,8 +117,15 @@ func main() {
 	if *valPath != "" {
 		val = mustRead(*valPath)
 	}
+	if *nIntents > 0 {
+		keep := sampleIntents(train, *nIntents, *oosLabel, *seed)
+		train, val, test = keepIntents(train, keep), keepIntents(val, keep), keepIntents(test, keep)
+	}
+	if *shots > 0 {
+		train = sampleShots(train, *shots, *seed)
+	}
 
-	opts := &intent.Options{Seed: *seed, Validation: val, OutOfScope: *oosLabel}
+	opts := &intent.Options{Seed: *seed, Validation: val, OutOfScope: *oosLabel, Threshold: *threshold}
 	if *tokFile != "" {
 		opts.Tokenizer = mustTokenizer(*tokFile)
 	}
@@ -164,8 +183,8 @@ func main() {
 		fail(err)
 	}
 	info := m.Info()
-	fmt.Printf("\ntrain %.2f s, %d in-scope examples, %d intents, %d features; threshold %.4f (%s)\n",
-		trainSeconds, info.Examples, info.Intents, info.Features, info.Threshold, info.ThresholdSource)
+	fmt.Printf("\ntrain %.2f s, %d in-scope examples, %d intents, %d features\n",
+		trainSeconds, info.Examples, info.Intents, info.Features)
 	fmt.Printf("classify median %.1f µs, p99 %.1f µs per query (one goroutine); model %.1f MB, load %.3f s\n",
 		median, p99, float64(modelBytes)/1e6, loadSeconds)
 
@@ -201,23 +220,25 @@ func main() {
 	}
 	if *asJSON {
 		out := map[string]any{
-			"accuracy":         rep.Accuracy,
-			"macro_f1":         rep.MacroF1,
-			"train_seconds":    trainSeconds,
-			"us_per_query":     median,
-			"us_per_query_p99": p99,
-			"n_train":          len(train),
-			"n_test":           len(test),
-			"n_labels":         info.Intents,
-			"threshold":        info.Threshold,
-			"threshold_source": info.ThresholdSource,
-			"model_bytes":      modelBytes,
-			"load_seconds":     loadSeconds,
-			"seed":             *seed,
-			"shots":            *shots,
+			"accuracy":           rep.Accuracy,
+			"macro_f1":           rep.MacroF1,
+			"train_seconds":      trainSeconds,
+			"us_per_query":       median,
+			"us_per_query_p99":   p99,
+			"n_train":            len(train),
+			"n_test":             len(test),
+			"n_labels":           info.Intents,
+			"threshold":          info.Threshold,
+			"threshold_source":   info.ThresholdSource,
+			"threshold_warnings": info.Warnings,
+			"model_bytes":        modelBytes,
+			"load_seconds":       loadSeconds,
+			"seed":               *seed,
+			"shots":              *shots,
 		}
 		if *oosLabel != "" {
 			out["in_scope_accuracy"] = rep.InScopeAccuracy
+			out["in_scope_top1"] = inScopeTop1(m, test, *oosLabel)
 			out["oos_recall"] = rep.OOSRecall
 			out["oos_precision"] = rep.OOSPrecision
 		}
@@ -228,6 +249,18 @@ func main() {
 		b, _ := json.Marshal(out)
 		fmt.Println(string(b))
 	}
+}
+
+// inScopeTop1 is the top-1 accuracy of m on the in-scope examples of test,
+// with no threshold: the share of in-scope texts the model gets right.
+func inScopeTop1(m *intent.Model, test []intent.Example, oosLabel string) float64 {
+	var in []intent.Example
+	for _, e := range test {
+		if e.Intent != oosLabel {
+			in = append(in, e)
+		}
+	}
+	return intent.Evaluate(m.WithThreshold(0), in, intent.EvalOptions{}).Accuracy
 }
 
 // sampleShots keeps k examples of each intent: a seeded shuffle of the
@@ -252,6 +285,42 @@ func sampleShots(ex []intent.Example, k int, seed uint64) []intent.Example {
 	out := make([]intent.Example, len(keep))
 	for i, j := range keep {
 		out[i] = ex[j]
+	}
+	return out
+}
+
+// sampleIntents picks n of the intents of ex other than oosLabel: the
+// sorted names shuffled by a generator seeded with seed, the first n. The
+// result also holds oosLabel (when set), so that out-of-scope examples stay.
+func sampleIntents(ex []intent.Example, n int, oosLabel string, seed uint64) map[string]bool {
+	seen := map[string]bool{}
+	var names []string
+	for _, e := range ex {
+		if !seen[e.Intent] && e.Intent != oosLabel {
+			seen[e.Intent] = true
+			names = append(names, e.Intent)
+		}
+	}
+	slices.Sort(names)
+	r := rand.New(rand.NewPCG(seed, 0x696e74656e7473)) // "intents"
+	r.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	keep := map[string]bool{}
+	for _, name := range names[:min(n, len(names))] {
+		keep[name] = true
+	}
+	if oosLabel != "" {
+		keep[oosLabel] = true
+	}
+	return keep
+}
+
+// keepIntents returns the examples of ex whose intent is in keep.
+func keepIntents(ex []intent.Example, keep map[string]bool) []intent.Example {
+	var out []intent.Example
+	for _, e := range ex {
+		if keep[e.Intent] {
+			out = append(out, e)
+		}
 	}
 	return out
 }

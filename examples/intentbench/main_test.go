@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/kefuai/kefu/intent"
 )
 
@@ -42,5 +44,26 @@ func TestSampleShots(t *testing.T) {
 	}
 	if c := sampleShots(ex, 3, 2); slices.Equal(a, c) {
 		t.Error("seeds 1 and 2 gave the same sample")
+	}
+}
+
+func TestSampleIntents(t *testing.T) {
+	var ex []intent.Example
+	for i := range 40 {
+		ex = append(ex, intent.Example{Intent: fmt.Sprintf("i%d", i%10), Text: fmt.Sprintf("text %d", i)})
+	}
+	ex = append(ex, intent.Example{Intent: "oos", Text: "out of scope"})
+
+	keep := sampleIntents(ex, 3, "oos", 1)
+	assert.Len(t, keep, 4, "three intents and the out-of-scope label")
+	assert.True(t, keep["oos"])
+	assert.Equal(t, keep, sampleIntents(ex, 3, "oos", 1), "the same seed gives the same intents")
+	assert.NotEqual(t, keep, sampleIntents(ex, 3, "oos", 2), "another seed gives other intents")
+	assert.Len(t, sampleIntents(ex, 100, "", 1), 11, "all intents when N exceeds them")
+
+	kept := keepIntents(ex, keep)
+	assert.Len(t, kept, 13, "four examples of each of three intents and the out-of-scope one")
+	for _, e := range kept {
+		assert.True(t, keep[e.Intent])
 	}
 }
