@@ -277,7 +277,8 @@ func model(ctx context.Context, dir string) (*intent.Model, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	m, err := intent.Train(ctx, ex, &intent.Options{Seed: 1, Rules: Rules(), Words: Words(), Synonyms: Synonyms()})
+	m, err := intent.Train(ctx, ex, &intent.Options{Seed: 1, Rules: Rules(), Words: Words(), Synonyms: Synonyms(),
+		OutOfScope: OutOfScope})
 	if err != nil {
 		return nil, false, fmt.Errorf("demo: training intents: %w", err)
 	}
@@ -288,6 +289,11 @@ func model(ctx context.Context, dir string) (*intent.Model, bool, error) {
 	}
 	return m, false, nil
 }
+
+// OutOfScope labels the demo's examples of questions the shop does not
+// answer (weather, jokes, flights): they are not trained on, and tune the
+// out-of-scope threshold.
+const OutOfScope = "out_of_scope"
 
 // seed fills an empty store with the demo entries.
 func seed(ctx context.Context, st kb.Store) error {

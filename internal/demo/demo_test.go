@@ -60,6 +60,7 @@ func TestIntents(t *testing.T) {
 	for name := range tr {
 		assert.Contains(t, te, name, "intent without held-out examples")
 	}
+	assert.GreaterOrEqual(t, len(tr[demo.OutOfScope]), 15, "out-of-scope examples to tune the threshold on")
 	for _, e := range test {
 		if in, dup := seen[norm(e.Text)]; dup {
 			t.Errorf("held-out text %q is also a training text (%s)", e.Text, in)
@@ -87,6 +88,7 @@ var model = sync.OnceValues(func() (*intent.Model, error) {
 	}
 	return intent.Train(context.Background(), train, &intent.Options{
 		Seed: 1, Hidden: 64, Words: demo.Words(), Synonyms: demo.Synonyms(), Rules: demo.Rules(),
+		OutOfScope: demo.OutOfScope,
 	})
 })
 
@@ -95,12 +97,14 @@ func TestIntentAccuracy(t *testing.T) {
 	require.NoError(t, err)
 	test, err := demo.TestIntents()
 	require.NoError(t, err)
-	r := intent.Evaluate(m, test, intent.EvalOptions{})
-	t.Logf("held-out accuracy %.3f on %d examples (macro-F1 %.3f)", r.Accuracy, r.Examples, r.MacroF1)
+	r := intent.Evaluate(m, test, intent.EvalOptions{OutOfScope: demo.OutOfScope})
+	t.Logf("held-out in-scope accuracy %.3f on %d examples, out-of-scope recall %.3f on %d (threshold %.3f, %s)",
+		r.InScopeAccuracy, r.InScope, r.OOSRecall, r.OOS, r.Threshold, r.ThresholdSource)
 	for _, e := range r.Errors {
 		t.Logf("  %s: %q → %s (%.2f)", e.Gold, e.Text, e.Predicted, e.Confidence)
 	}
-	assert.GreaterOrEqual(t, r.Accuracy, 0.9)
+	assert.GreaterOrEqual(t, r.InScopeAccuracy, 0.9)
+	assert.GreaterOrEqual(t, r.OOSRecall, 0.5)
 
 	// The dialogue engine starts a flow on an intent with confidence
 	// dialogue.DefaultMinConfidence
