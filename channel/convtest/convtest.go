@@ -76,7 +76,9 @@ type Suite struct {
 
 // Conversation is a named list of turns.
 type Conversation struct {
-	Name  string
+	// Name says what the conversation checks; unique in its file.
+	Name string
+	// Turns are the customer's messages, in order.
 	Turns []Turn
 	// Line is the conversation's line in its file.
 	Line int
@@ -96,23 +98,36 @@ type Turn struct {
 	Line int
 }
 
-// Expect is what a reply must show. Nil fields are not checked.
+// Expect is what a reply must show; the package documentation describes
+// each field by its YAML name. Nil and empty fields are not checked.
 type Expect struct {
+	// Text and NotText are strings the reply's text must and must not
+	// contain.
 	Text, NotText []string
-	Intent        *string
-	OutOfScope    *bool
-	Entry         *string
-	Flow, State   *string
-	Slots         map[string]string
-	Steps         []string
-	NoAction      bool
-	Handoff       *bool
-	Lang          *string
-	SmallTalk     *string
+	// Intent is the intent the bot acted on ("" for none); OutOfScope
+	// whether the classifier found none.
+	Intent     *string
+	OutOfScope *bool
+	// Entry is the knowledge-base entry answered with ("" for none).
+	Entry *string
+	// Flow and State are where the flow stands after the turn ("" outside
+	// flows); Slots are values it must hold.
+	Flow, State *string
+	Slots       map[string]string
+	// Steps must be among what the turn did; NoAction means no call, no
+	// ticket, no hand-off.
+	Steps    []string
+	NoAction bool
+	// Handoff is whether the customer was handed to a person.
+	Handoff *bool
+	// Lang is the reply's language; SmallTalk the small talk answered.
+	Lang      *string
+	SmallTalk *string
 }
 
 // ParseError reports a problem of a conversation file at its line.
 type ParseError struct {
+	// File and Line locate the problem; Msg says what it is.
 	File string
 	Line int
 	Msg  string
@@ -399,6 +414,7 @@ type Options struct {
 
 // Result is the outcome of one conversation.
 type Result struct {
+	// Suite is the file, Name the conversation.
 	Suite, Name string
 	// Failures are the expectations the replies did not meet; none means
 	// the conversation passed.
@@ -419,13 +435,16 @@ type Failure struct {
 	What string
 }
 
+// String renders the failure on one line with its place in the file.
 func (f Failure) String() string {
 	return fmt.Sprintf("line %d, turn %d %q: %s", f.Line, f.Turn, f.Say, f.What)
 }
 
 // Report is the outcome of a run.
 type Report struct {
-	Results        []Result
+	// Results holds each conversation's outcome, in order.
+	Results []Result
+	// Passed and Failed count the conversations.
 	Passed, Failed int
 }
 
