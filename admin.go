@@ -583,6 +583,13 @@ func (a *Admin) reviewReport(w http.ResponseWriter, r *http.Request) {
 	}
 	a.record(r, audit.ActionReviewImport, "", map[string]string{"rows": strconv.Itoa(len(labeled))})
 	rep := ReviewReport(labeled, "")
+	if a.o.Bot != nil {
+		// The threshold the bot classifies with, and where it came from.
+		if m, ok := a.o.Bot.parts.Load().intents.(interface{ Info() intent.Info }); ok {
+			info := m.Info()
+			rep.Threshold, rep.ThresholdSource, rep.ThresholdWarnings = info.Threshold, info.ThresholdSource, slices.Clone(info.Warnings)
+		}
+	}
 	switch r.URL.Query().Get("format") {
 	case "json":
 		w.Header().Set("Content-Type", "application/json")

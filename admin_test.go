@@ -248,12 +248,19 @@ func TestAdminReportsAndReview(t *testing.T) {
 	code, body = e.do(t, "POST", "/admin/review/report?format=json", opsToken, &sheet)
 	require.Equal(t, http.StatusOK, code, string(body))
 	var acc struct {
-		Accuracy float64 `json:"accuracy"`
-		Examples int     `json:"n_examples"`
+		Accuracy        float64 `json:"accuracy"`
+		Examples        int     `json:"n_examples"`
+		Threshold       float64 `json:"threshold"`
+		ThresholdSource string  `json:"threshold_source"`
 	}
 	require.NoError(t, json.Unmarshal(body, &acc))
 	assert.Equal(t, 3, acc.Examples)
 	assert.InDelta(t, 1, acc.Accuracy, 1e-9)
+	// The report says what threshold the bot's model rejects with.
+	m, _ := fixtures(t)
+	assert.Equal(t, m.Info().ThresholdSource, acc.ThresholdSource)
+	assert.InDelta(t, m.Info().Threshold, acc.Threshold, 1e-6)
+	assert.NotEmpty(t, acc.ThresholdSource)
 }
 
 func lastLine(s string) string {
