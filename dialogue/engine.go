@@ -405,6 +405,7 @@ func (e *Engine) advance(ctx context.Context, s *Session, in Input) ([]Action, e
 		t.emit(Action{Kind: ActionEnd, Reason: ReasonExpired})
 		t.say(t.m().Expired)
 		s.reset()
+		s.Paused = nil
 		t.f = nil
 	}
 	s.Turns++
@@ -778,8 +779,46 @@ func (t *turn) switchFlow(answered bool) bool {
 	if f == nil || f == t.f {
 		return false
 	}
+	s := t.s
+	if t.reading().Answer != No {
+		// Set the flow aside, to come back to its question once the other
+		// ends; a no ("不用了，我要退货") answered it already.
+		s.Paused = append(s.Paused, Paused{Flow: s.Flow, State: s.State, Slots: s.Slots, Pending: s.Pending,
+			Confirming: s.Confirming, Started: s.Started})
+		if len(s.Paused) > MaxPaused {
+			s.Paused = slices.Delete(s.Paused, 0, len(s.Paused)-MaxPaused)
+		}
+	}
 	t.end(ReasonSwitched)
 	return true
+}
+
+// resumePaused brings back the latest paused flow, if any, and asks its
+// question again. It reports whether it did.
+func (t *turn) resumePaused() bool {
+	s := t.s
+	for len(s.Paused) > 0 {
+		p := s.Paused[len(s.Paused)-1]
+		s.Paused = s.Paused[:len(s.Paused)-1]
+		f := t.e.flows[p.Flow]
+		if f == nil || f.states[p.State] == nil || p.Pending != "" && f.slots[p.Pending] == nil {
+			continue // the flow changed meanwhile
+		}
+		t.f = f
+		s.Flow, s.State, s.Slots, s.Pending, s.Confirming, s.Started, s.Retries = p.Flow, p.State, p.Slots, p.Pending, p.Confirming, p.Started, 0
+		if s.Slots == nil {
+			s.Slots = map[string]Value{}
+		}
+		switch st := f.states[p.State]; {
+		case p.Pending != "":
+			sl := f.slots[p.Pending]
+			t.ask(sl, t.m().Resume+t.render(sl.def.Prompt), "")
+		case p.Confirming:
+			t.confirm(st, t.m().Resume)
+		}
+		return true
+	}
+	return false
 }
 
 // question reports whether the input asks something.
@@ -915,6 +954,13 @@ func (t *turn) end(r Reason) {
 	t.emit(Action{Kind: ActionEnd, Reason: r})
 	t.s.reset()
 	t.f = nil
+	switch r {
+	case ReasonCompleted, ReasonCancelled:
+		t.resumePaused()
+	case ReasonSwitched:
+	default:
+		t.s.Paused = nil // handed off or expired: nothing to come back to
+	}
 }
 
 func (t *turn) emit(a Action) {

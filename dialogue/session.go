@@ -31,7 +31,26 @@ type Session struct {
 	Started time.Time `json:"started,omitzero"`
 	// Updated is the time of the last turn.
 	Updated time.Time `json:"updated,omitzero"`
+	// Paused are flows the customer turned away from to start another
+	// ("好的，我还想退货" while asked to confirm a delivery change), the
+	// latest last: when the running flow ends, the latest resumes at the
+	// question it was asking.
+	Paused []Paused `json:"paused,omitempty"`
 }
+
+// Paused is a flow set aside for another, as it stood.
+type Paused struct {
+	Flow       string           `json:"flow"`
+	State      string           `json:"state"`
+	Slots      map[string]Value `json:"slots,omitempty"`
+	Pending    string           `json:"pending,omitempty"`
+	Confirming bool             `json:"confirming,omitempty"`
+	Started    time.Time        `json:"started,omitzero"`
+}
+
+// MaxPaused bounds the flows a session keeps paused; past it the oldest is
+// dropped.
+const MaxPaused = 3
 
 // reset ends the running flow.
 func (s *Session) reset() {

@@ -235,3 +235,47 @@ func TestHandOffPhrasesInsideMessages(t *testing.T) {
 		assert.Equal(t, want, got, "%s: %v", text, acts)
 	}
 }
+
+// Another flow's request at a confirmation is answered by that flow; when
+// it ends, the first flow asks its question again.
+func TestSwitchAndComeBack(t *testing.T) {
+	address := &dialogue.Flow{Name: "address", Intents: []string{"change_address"},
+		Slots: []dialogue.Slot{{Name: "addr", Prompt: "新地址是？"}},
+		States: []dialogue.State{{Name: "ask", Collect: []string{"addr"}, Transitions: []dialogue.Transition{{To: "done"}}},
+			{Name: "done", Do: []dialogue.Do{{Say: "地址已改为 {addr}。"}}}}}
+	e, err := dialogue.NewEngine([]*dialogue.Flow{lostCard(false), address}, dialogue.Options{
+		Funcs: map[string]dialogue.Func{"freeze": func(context.Context, dialogue.Call) (dialogue.Result, error) { return dialogue.Result{}, nil }}})
+	require.NoError(t, err)
+	now := t0
+	step := func(text, intent string) []string {
+		now = now.Add(time.Minute)
+		in := dialogue.Input{Text: text, Time: now}
+		if intent != "" {
+			in.Intent, in.Confidence = intent, 0.9
+		}
+		acts, err := e.Step(context.Background(), "s", in)
+		require.NoError(t, err)
+		var out []string
+		for _, a := range acts {
+			out = append(out, a.String())
+		}
+		return out
+	}
+	step("我卡丢了", "lost_card")
+	step("1234", "")
+	assert.Equal(t, []string{"end switched", "ask addr: 新地址是？"}, step("好的，我还要改一下地址", "change_address"))
+	assert.Equal(t, []string{"say: 地址已改为 上海市浦东新区。", "end completed", "confirm: 回到刚才的问题：确认冻结尾号 1234 的银行卡吗？"},
+		step("上海市浦东新区", ""))
+	s, err := e.Session(context.Background(), "s")
+	require.NoError(t, err)
+	assert.Equal(t, "lost_card", s.Flow)
+	assert.Equal(t, "1234", s.Slots["last4"].Text)
+	assert.Empty(t, s.Paused)
+	assert.Equal(t, []string{"call freeze", "say: 已冻结。", "end completed"}, step("确认", ""))
+
+	// A no to the question ends it; nothing comes back.
+	step("我卡丢了", "lost_card")
+	step("5678", "")
+	step("不用了，我要改地址", "change_address")
+	assert.Equal(t, []string{"say: 地址已改为 北京。", "end completed"}, step("北京", ""))
+}
