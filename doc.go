@@ -29,7 +29,10 @@
 //     on. A reply that asks something, turns to another topic ("对了，…"),
 //     names another intent with enough confidence, or that the knowledge
 //     base or small talk answers, is a side question: it is answered and
-//     the pending question asked again, and no retry is spent. Anything
+//     the pending question asked again, and no retry is spent. A request
+//     that another flow's intent starts ("好的，我还想退货") sets the flow
+//     aside and starts the other; when that one ends, the first asks its
+//     question again (a no, "不用了，我要退货", ends it instead). Anything
 //     else is a failed answer; past the retry limit the customer is handed
 //     to a person. A step with side effects (a call, a ticket) needs an
 //     explicit yes; "应该是吧" asks again (dialogue.Flow.RelaxedConfirm).
