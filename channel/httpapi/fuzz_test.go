@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -36,7 +37,14 @@ func FuzzRequest(f *testing.F) {
 		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
 			t.Fatalf("status %d, body not JSON: %v: %q", w.Code, err, w.Body)
 		}
-		_, code := httpapi.DecodeRequest(body)
+		code := ""
+		if _, err := httpapi.DecodeRequest(body); err != nil {
+			var e *httpapi.Error
+			if !errors.As(err, &e) || e.Code == "" || e.Message == "" {
+				t.Fatalf("DecodeRequest error %v is not an *Error with a code and a message", err)
+			}
+			code = e.Code
+		}
 		switch {
 		case w.Code == 200:
 			if code != "" || resp.Error != nil || resp.SessionID == "" || resp.Replies == nil {

@@ -61,7 +61,10 @@ import (
 	"github.com/kefuai/kefu/channel/internal/wire"
 )
 
-// Path is the path the Handler answers.
+// Path is the path the Handler answers. Mounted under a prefix with
+// http.StripPrefix, it answers at what remains of Path or at the prefix
+// itself: with http.StripPrefix("/api", h) at /api/v1/messages, with
+// http.StripPrefix("/chat/send", h) at /chat/send.
 const Path = "/v1/messages"
 
 // Options configure a Handler. The zero value is ready to use.
@@ -137,17 +140,21 @@ type Response struct {
 	Error       *Error               `json:"error,omitempty"`
 }
 
-// Error is the "error" of an error response.
+// Error is the "error" of an error response, and the error DecodeRequest
+// returns.
 type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 }
 
+// Error returns the code and the message.
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
 // ServeHTTP answers POST /v1/messages with the handler's reply, and
 // everything else with a JSON error. It runs the turn with the request's
 // context, so a client that goes away cancels it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != Path {
+	if p := r.URL.Path; p != Path && p != "" && p != "/" {
 		writeInputError(w, http.StatusNotFound, wire.CodeNotFound)
 		return
 	}
@@ -170,12 +177,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeInputError(w, http.StatusBadRequest, wire.CodeInvalidJSON)
 		return
 	}
-	req, code := DecodeRequest(body)
-	if code == "" && len(req.Meta) > h.opts.MaxMeta {
-		code = wire.CodeInvalidMessage
+	req, err := DecodeRequest(body)
+	if err == nil && len(req.Meta) > h.opts.MaxMeta {
+		err = inputError(wire.CodeInvalidMessage)
 	}
-	if code != "" {
-		writeInputError(w, http.StatusBadRequest, code)
+	if err != nil {
+		writeInputError(w, http.StatusBadRequest, err.(*Error).Code)
 		return
 	}
 	if req.SessionID == "" {
@@ -204,31 +211,35 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newResponse(msg.SessionID, reply))
 }
 
-// DecodeRequest parses a request body. It returns the request, or the
-// error code of what is wrong with the body: invalid_utf8 for bytes that
-// are not UTF-8 (which encoding/json would silently replace),
+// DecodeRequest parses a request body. It returns the request, or an
+// *Error whose Code says what is wrong with the body: invalid_utf8 for
+// bytes that are not UTF-8 (which encoding/json would silently replace),
 // unknown_field, or invalid_json for anything else, including trailing
 // data after the object.
-func DecodeRequest(body []byte) (Request, string) {
+func DecodeRequest(body []byte) (Request, error) {
 	var req Request
 	if !utf8.Valid(body) {
-		return req, wire.CodeInvalidUTF8
+		return req, inputError(wire.CodeInvalidUTF8)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		if strings.HasPrefix(err.Error(), "json: unknown field ") {
-			return Request{}, wire.CodeUnknownField
+			return Request{}, inputError(wire.CodeUnknownField)
 		}
-		return Request{}, wire.CodeInvalidJSON
+		return Request{}, inputError(wire.CodeInvalidJSON)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Request{}, wire.CodeInvalidJSON
+		return Request{}, inputError(wire.CodeInvalidJSON)
 	}
 	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("null")) {
-		return Request{}, wire.CodeInvalidJSON
+		return Request{}, inputError(wire.CodeInvalidJSON)
 	}
-	return req, ""
+	return req, nil
+}
+
+func inputError(code string) *Error {
+	return &Error{Code: code, Message: wire.InputMessage(code)}
 }
 
 func (h *Handler) writeTurnError(w http.ResponseWriter, r *http.Request, msg channel.Message, reply channel.Reply, err error) {

@@ -371,3 +371,33 @@ func TestClient(t *testing.T) {
 	_, err = httpapi.NewClient("http://127.0.0.1:1/v1/messages", nil).Handle(ctx, channel.Message{Text: "x"})
 	assert.ErrorIs(t, err, channel.ErrUnavailable)
 }
+
+// A handler mounted under a prefix answers at the rest of Path or at the
+// prefix itself, and nowhere else.
+func TestStripPrefix(t *testing.T) {
+	mux := http.NewServeMux()
+	h := httpapi.New(testbot.New(), httpapi.Options{})
+	mux.Handle("/api/", http.StripPrefix("/api", h))
+	mux.Handle("/chat/send", http.StripPrefix("/chat/send", h))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	for _, path := range []string{"/api/v1/messages", "/chat/send"} {
+		r := send(t, http.DefaultClient, srv.URL+path, httpapi.Request{Text: "你好"})
+		assert.Equal(t, http.StatusOK, r.status, path+": "+r.raw)
+		assert.Nil(t, r.resp.Error, path)
+	}
+	r := send(t, http.DefaultClient, srv.URL+"/api/v1/other", httpapi.Request{Text: "你好"})
+	assert.Equal(t, http.StatusNotFound, r.status, r.raw)
+}
+
+func TestDecodeRequestError(t *testing.T) {
+	_, err := httpapi.DecodeRequest([]byte(`{"txt":"hi"}`))
+	var e *httpapi.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "unknown_field", e.Code)
+	assert.NotEmpty(t, e.Message)
+	req, err := httpapi.DecodeRequest([]byte(`{"text":"hi","session_id":"s1"}`))
+	require.NoError(t, err)
+	assert.Equal(t, "hi", req.Text)
+	assert.Equal(t, "s1", req.SessionID)
+}
