@@ -302,7 +302,7 @@ func TestSwapWhileServing(t *testing.T) {
 	}
 	ix, err := kb.NewIndex(kb.IndexOptions{})
 	require.NoError(t, err)
-	ix.Put(kb.Entry{ID: "x", Question: "运费多少钱", Answer: kb.Answer{Text: "新的运费说明"}, Enabled: true})
+	ix.Put(kb.Entry{ID: "x", Question: "运费多少钱", Answer: kb.Answer{Text: "新的运费说明"}})
 	env.bot.SetKnowledge(ix)
 	close(stop)
 	wg.Wait()

@@ -28,7 +28,7 @@ func Example() {
 		panic(err)
 	}
 	faq.Put(kb.Entry{ID: "shipping", Question: "运费怎么算？", Similar: []string{"包邮吗", "运费多少钱"},
-		Answer: kb.Answer{Text: "满 99 元包邮。"}, Enabled: true})
+		Answer: kb.Answer{Text: "满 99 元包邮。"}})
 	fs, err := flows.Load()
 	if err != nil {
 		panic(err)

@@ -58,7 +58,7 @@ func TestBase(t *testing.T) {
 
 			// A write through one Base is searchable there at once and
 			// in the other soon after.
-			_, err = one.Write(ctx, kb.Batch{Author: "op", Put: []kb.Entry{{ID: "limit", Question: "花呗额度怎么提升", Enabled: true}}})
+			_, err = one.Write(ctx, kb.Batch{Author: "op", Put: []kb.Entry{{ID: "limit", Question: "花呗额度怎么提升"}}})
 			require.NoError(t, err)
 			assert.Equal(t, "limit", topID(t, one, "提升花呗额度"))
 			eventually(t, "edit visible in the other instance", func() bool { return topID(t, two, "提升花呗额度") == "limit" })
@@ -72,7 +72,7 @@ func TestBase(t *testing.T) {
 			eventually(t, "delete visible in the other instance", func() bool { return topID(t, one, "花呗怎么还款") == "" })
 
 			// Optimistic concurrency through the Base.
-			_, err = one.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "limit", Question: "x", Enabled: true}}})
+			_, err = one.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "limit", Question: "x"}}})
 			assert.ErrorIs(t, err, kb.ErrConflict)
 			assert.Equal(t, "limit", topID(t, one, "提升花呗额度"), "a failed write leaves the index alone")
 			require.NoError(t, one.Sync(ctx))

@@ -35,7 +35,7 @@ func benchEntries(n int) []Entry {
 	}
 	es := make([]Entry, n)
 	for i := range es {
-		es[i] = Entry{ID: fmt.Sprintf("e%06d", i), Question: sentence(), Enabled: true}
+		es[i] = Entry{ID: fmt.Sprintf("e%06d", i), Question: sentence()}
 		for range rng.IntN(3) {
 			es[i].Similar = append(es[i].Similar, sentence())
 		}

@@ -1,6 +1,8 @@
 package kb
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -35,9 +37,10 @@ type Entry struct {
 	// name it, and a flow's answer step ("answer: shipping_fee") answers
 	// with them; see SearchOptions.Intent.
 	Intents []string `json:"intents,omitempty"`
-	// Enabled entries are searchable. A disabled entry is kept and can be
-	// read and edited, but is never returned by a search.
-	Enabled bool `json:"enabled"`
+	// Disabled entries are kept and can be read and edited, but are never
+	// returned by a search. The zero Entry is enabled. (Entries stored
+	// with the older "enabled" field are read as they were written.)
+	Disabled bool `json:"disabled,omitempty"`
 	// Version counts the changes made to the entry. A Store sets it on
 	// every write; on a write it is the version the writer last read (see
 	// [Batch]).
@@ -243,7 +246,7 @@ func (e Entry) Equal(f Entry) bool {
 	return e.ID == f.ID && e.Question == f.Question && slices.Equal(e.Similar, f.Similar) &&
 		e.Answer.Text == f.Answer.Text && slices.Equal(e.Answer.Images, f.Answer.Images) &&
 		slices.Equal(e.Answer.Links, f.Answer.Links) && slices.Equal(e.Answer.Suggestions, f.Answer.Suggestions) &&
-		e.Category == f.Category && slices.Equal(e.Tags, f.Tags) && slices.Equal(e.Intents, f.Intents) && e.Enabled == f.Enabled &&
+		e.Category == f.Category && slices.Equal(e.Tags, f.Tags) && slices.Equal(e.Intents, f.Intents) && e.Disabled == f.Disabled &&
 		e.Version == f.Version && e.Updated.Equal(f.Updated)
 }
 
@@ -252,4 +255,24 @@ func (e *Entry) Questions() []string {
 	qs := make([]string, 0, 1+len(e.Similar))
 	qs = append(qs, e.Question)
 	return append(qs, e.Similar...)
+}
+
+// UnmarshalJSON reads an entry, also as written with the "enabled" field
+// instead of "disabled". Unknown fields are an error.
+func (e *Entry) UnmarshalJSON(b []byte) error {
+	type plain Entry
+	var v struct {
+		plain
+		Enabled *bool `json:"enabled"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	*e = Entry(v.plain)
+	if v.Enabled != nil && !*v.Enabled {
+		e.Disabled = true
+	}
+	return nil
 }

@@ -20,9 +20,9 @@ func Example() {
 	defer base.Close()
 
 	_, err = base.Write(ctx, kb.Batch{Author: "ops", Put: []kb.Entry{
-		{ID: "refund", Question: "怎么申请退款", Similar: []string{"退款多久到账"}, Enabled: true,
+		{ID: "refund", Question: "怎么申请退款", Similar: []string{"退款多久到账"},
 			Answer: kb.Answer{Text: "在订单详情页点击“申请退款”。", Suggestions: []string{"退款多久到账"}}},
-		{ID: "invoice", Question: "如何开发票", Enabled: true, Answer: kb.Answer{
+		{ID: "invoice", Question: "如何开发票", Answer: kb.Answer{
 			Text:  "在订单详情页申请电子发票。",
 			Links: []kb.Link{{Title: "发票说明", URL: "https://example.com/invoice"}}}},
 	}})
@@ -52,7 +52,7 @@ func Example() {
 func ExampleConflictError() {
 	ctx := context.Background()
 	st := kb.NewMemory()
-	st.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "hours", Question: "营业时间", Enabled: true}}})
+	st.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "hours", Question: "营业时间"}}})
 
 	a, _ := st.Get(ctx, "hours")
 	b, _ := st.Get(ctx, "hours")

@@ -59,13 +59,24 @@ func FormatOf(name string) (Format, error) {
 }
 
 // Columns returns the column headers of the CSV and XLSX formats, in the
-// order they are written. On reading, headers are matched case-insensitively, in
-// any order; id and question are required, the other columns optional.
+// order they are written. On reading, headers are matched
+// case-insensitively, in any order; id and question are required, the
+// other columns optional:
 //
-// Cells holding lists (similar, tags, intents, suggestions, images, links) have one
-// item per line. An image line is its URL, a space and its alt text; a link
-// line is its URL, a space and its title. Enabled is true or false (also
-// 1/0, yes/no, 是/否; empty means true); updated is RFC 3339.
+//   - id: the entry's ID (Entry.ID), unique in the file.
+//   - question: the main question.
+//   - similar: other ways to ask it, one a line.
+//   - answer: the answer's text.
+//   - images: one image a line, its URL, a space and its alt text.
+//   - links: one link a line, its URL, a space and its title.
+//   - suggestions: follow-up questions, one a line.
+//   - category: the entry's category.
+//   - tags: free labels, one a line.
+//   - intents: the intents the entry answers, one a line.
+//   - enabled: true or false (also 1/0, yes/no, 是/否); empty means true.
+//   - version: the entry's version, as exported; leave empty for new entries.
+//   - updated: when it was last written, RFC 3339, as exported.
+//
 // Line ends in cells may be "\r\n", as spreadsheets write them; the
 // answer's are read as "\n".
 func Columns() []string {
@@ -174,7 +185,8 @@ func WriteEntries(w io.Writer, f Format, entries []Entry) error {
 	return fmt.Errorf("kb: unknown format %v", f)
 }
 
-// jsonEntry is Entry with Enabled optional.
+// jsonEntry is Entry as a file holds it: enabled unless "enabled" is
+// false or "disabled" true.
 type jsonEntry struct {
 	ID       string    `json:"id"`
 	Question string    `json:"question"`
@@ -184,6 +196,7 @@ type jsonEntry struct {
 	Tags     []string  `json:"tags"`
 	Intents  []string  `json:"intents"`
 	Enabled  *bool     `json:"enabled"`
+	Disabled bool      `json:"disabled"`
 	Version  int64     `json:"version"`
 	Updated  time.Time `json:"updated"`
 }
@@ -243,7 +256,7 @@ func readJSON(r io.Reader) ([]Entry, error) {
 		} else {
 			je.Answer.Text = strings.ReplaceAll(je.Answer.Text, "\r\n", "\n")
 			e := Entry{ID: je.ID, Question: je.Question, Similar: je.Similar, Answer: je.Answer, Category: je.Category,
-				Tags: je.Tags, Intents: je.Intents, Enabled: je.Enabled == nil || *je.Enabled, Version: je.Version, Updated: je.Updated}
+				Tags: je.Tags, Intents: je.Intents, Disabled: je.Disabled || (je.Enabled != nil && !*je.Enabled), Version: je.Version, Updated: je.Updated}
 			if err := check(&e, seen, entry); err != nil {
 				var ie *InvalidError
 				if errors.As(err, &ie) {
@@ -377,7 +390,7 @@ func fromTable(rows [][]string) ([]Entry, error) {
 			}
 			errs = append(errs, &FieldError{Row: row, Column: name, Cell: cell, Err: err})
 		}
-		e := Entry{Enabled: true}
+		var e Entry
 		e.ID = get("id")
 		e.Question = get("question")
 		e.Answer.Text = strings.ReplaceAll(get("answer"), "\r\n", "\n")
@@ -401,7 +414,7 @@ func fromTable(rows [][]string) ([]Entry, error) {
 				fail("enabled", err)
 				ok = false
 			}
-			e.Enabled = b
+			e.Disabled = !b
 		}
 		if s := get("version"); strings.TrimSpace(s) != "" {
 			v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
@@ -506,7 +519,7 @@ func toRow(e Entry) []string {
 	return []string{
 		e.ID, e.Question, strings.Join(e.Similar, "\n"), e.Answer.Text,
 		strings.Join(imgs, "\n"), strings.Join(links, "\n"), strings.Join(e.Answer.Suggestions, "\n"),
-		e.Category, strings.Join(e.Tags, "\n"), strings.Join(e.Intents, "\n"), strconv.FormatBool(e.Enabled),
+		e.Category, strings.Join(e.Tags, "\n"), strings.Join(e.Intents, "\n"), strconv.FormatBool(!e.Disabled),
 		strconv.FormatInt(e.Version, 10), updated,
 	}
 }

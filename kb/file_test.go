@@ -28,8 +28,8 @@ func sample() []kb.Entry {
 	rich.Updated = time.Date(2024, 5, 1, 8, 30, 15, 123456000, time.UTC)
 	return []kb.Entry{
 		rich,
-		{ID: "007", Question: "最简单的条目", Enabled: true},
-		{ID: "off", Question: "已停用", Enabled: false, Answer: kb.Answer{Text: "\t缩进\n\n空行之后, \"引号\", 逗号"}},
+		{ID: "007", Question: "最简单的条目"},
+		{ID: "off", Question: "已停用", Disabled: true, Answer: kb.Answer{Text: "\t缩进\n\n空行之后, \"引号\", 逗号"}},
 		{ID: "spaces", Question: "  leading and trailing  ", Similar: []string{" a ", "=1+2", "-x"},
 			Answer: kb.Answer{Images: []kb.Image{{URL: "https://x/1.png", Alt: " 前后空格 "}, {URL: "https://x/2.png"}},
 				Links: []kb.Link{{URL: "https://x", Title: "a b  c"}}}},
@@ -105,8 +105,8 @@ func TestXLSXByHand(t *testing.T) {
 	got, err := kb.ReadEntries(&buf, kb.XLSX)
 	require.NoError(t, err)
 	want := []kb.Entry{
-		{ID: "refund", Question: "怎么退款", Similar: []string{"退钱", "退款流程"}, Answer: kb.Answer{Text: "第一步\n第二步"}, Enabled: true, Version: 3},
-		{ID: "42", Question: "发票", Enabled: true},
+		{ID: "refund", Question: "怎么退款", Similar: []string{"退钱", "退款流程"}, Answer: kb.Answer{Text: "第一步\n第二步"}, Version: 3},
+		{ID: "42", Question: "发票"},
 	}
 	assertSameEntries(t, want, got)
 }
@@ -200,8 +200,8 @@ func TestMalformedJSON(t *testing.T) {
 	// Enabled defaults to true when absent.
 	es, err := kb.ReadEntries(strings.NewReader(`[{"id":"a","question":"q"},{"id":"b","question":"q","enabled":false}]`), kb.JSON)
 	require.NoError(t, err)
-	assert.True(t, es[0].Enabled)
-	assert.False(t, es[1].Enabled)
+	assert.False(t, es[0].Disabled)
+	assert.True(t, es[1].Disabled)
 }
 
 func TestMalformedXLSX(t *testing.T) {

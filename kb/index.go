@@ -351,7 +351,7 @@ func (ix *Index) Apply(revs ...Revision) int {
 func (ix *Index) prepare(e Entry) change {
 	e = e.Clone()
 	c := change{id: e.ID, e: e}
-	if !e.Enabled {
+	if e.Disabled {
 		return c
 	}
 	for _, q := range e.Questions() {
@@ -398,7 +398,7 @@ func (ix *Index) apply(chs []change) int {
 		if v := c.e.Version; v > ix.vers[c.id] {
 			ix.vers[c.id] = v
 		}
-		if !c.del && c.e.Enabled {
+		if !c.del && !c.e.Disabled {
 			ix.add(c.e, c.qs)
 		}
 	}

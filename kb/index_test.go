@@ -17,13 +17,13 @@ import (
 
 func faq() []Entry {
 	return []Entry{
-		{ID: "refund", Question: "怎么申请退款", Similar: []string{"退款流程是什么", "我要退钱"}, Category: "售后", Enabled: true,
+		{ID: "refund", Question: "怎么申请退款", Similar: []string{"退款流程是什么", "我要退钱"}, Category: "售后",
 			Answer: Answer{Text: "在订单页点击申请退款。"}},
-		{ID: "invoice", Question: "如何开发票", Similar: []string{"发票怎么开", "可以开增值税发票吗"}, Category: "财务", Enabled: true},
-		{ID: "delivery", Question: "快递多久能到", Similar: []string{"什么时候发货", "物流太慢了"}, Category: "物流", Enabled: true},
-		{ID: "password", Question: "How do I reset my password?", Similar: []string{"forgot password", "can't log in"}, Category: "account", Enabled: true},
-		{ID: "card", Question: "My card has not arrived", Similar: []string{"when will my card arrive"}, Category: "account", Enabled: true},
-		{ID: "hidden", Question: "怎么申请退款内部流程", Enabled: false},
+		{ID: "invoice", Question: "如何开发票", Similar: []string{"发票怎么开", "可以开增值税发票吗"}, Category: "财务"},
+		{ID: "delivery", Question: "快递多久能到", Similar: []string{"什么时候发货", "物流太慢了"}, Category: "物流"},
+		{ID: "password", Question: "How do I reset my password?", Similar: []string{"forgot password", "can't log in"}, Category: "account"},
+		{ID: "card", Question: "My card has not arrived", Similar: []string{"when will my card arrive"}, Category: "account"},
+		{ID: "hidden", Question: "怎么申请退款内部流程", Disabled: true},
 	}
 }
 
@@ -110,7 +110,7 @@ func TestSearchCategoryAndK(t *testing.T) {
 }
 
 func TestSearchSynonyms(t *testing.T) {
-	es := []Entry{{ID: "refund", Question: "如何退款", Enabled: true}, {ID: "ship", Question: "如何发货", Enabled: true}}
+	es := []Entry{{ID: "refund", Question: "如何退款"}, {ID: "ship", Question: "如何发货"}}
 	plain := newTestIndex(t, IndexOptions{}, es...)
 	syn := newTestIndex(t, IndexOptions{Synonyms: [][]string{{"退款", "返款", "refund"}}}, es...)
 	assert.Equal(t, "refund", top(t, syn, "refund", SearchOptions{MinConfidence: -1}))
@@ -144,10 +144,10 @@ func TestIndexUpdates(t *testing.T) {
 	assert.Equal(t, "refund", top(t, ix, "退货退款", SearchOptions{}))
 
 	// Disable, enable, delete.
-	e.Enabled = false
+	e.Disabled = true
 	ix.Put(e)
 	assert.Empty(t, top(t, ix, "退货退款", SearchOptions{}))
-	e.Enabled = true
+	e.Disabled = false
 	ix.Put(e)
 	assert.Equal(t, "refund", top(t, ix, "退货退款", SearchOptions{}))
 	ix.Delete("refund", "no-such-id")
@@ -158,9 +158,9 @@ func TestIndexUpdates(t *testing.T) {
 
 func TestIndexSameIDTwice(t *testing.T) {
 	ix := newTestIndex(t, IndexOptions{})
-	ix.Put(Entry{ID: "a", Question: "第一版", Enabled: true}, Entry{ID: "a", Question: "第二版", Enabled: true})
+	ix.Put(Entry{ID: "a", Question: "第一版"}, Entry{ID: "a", Question: "第二版"})
 	assert.Equal(t, 1, ix.Len())
-	ix.Put(Entry{ID: "a", Question: "第三版", Enabled: true}, Entry{ID: "a", Question: "第四版", Enabled: true})
+	ix.Put(Entry{ID: "a", Question: "第三版"}, Entry{ID: "a", Question: "第四版"})
 	assert.Equal(t, 1, ix.Len())
 	hits, err := ix.Search(context.Background(), "版", SearchOptions{MinConfidence: -1})
 	require.NoError(t, err)
@@ -172,8 +172,8 @@ func TestIndexSameIDTwice(t *testing.T) {
 
 func TestIndexApplyOrdersByVersion(t *testing.T) {
 	ix := newTestIndex(t, IndexOptions{})
-	v1 := Entry{ID: "a", Question: "旧问题", Enabled: true, Version: 1}
-	v2 := Entry{ID: "a", Question: "新问题", Enabled: true, Version: 2}
+	v1 := Entry{ID: "a", Question: "旧问题", Version: 1}
+	v2 := Entry{ID: "a", Question: "新问题", Version: 2}
 	assert.Equal(t, 1, ix.Apply(Revision{Op: OpPut, Entry: v2}))
 	assert.Equal(t, 0, ix.Apply(Revision{Op: OpPut, Entry: v1}), "an older revision is skipped")
 	assert.Equal(t, "a", top(t, ix, "新问题", SearchOptions{}))
@@ -207,7 +207,7 @@ func synthEntries(rng *rand.Rand, n int) []Entry {
 	}
 	es := make([]Entry, n)
 	for i := range es {
-		es[i] = Entry{ID: fmt.Sprintf("e%04d", i), Question: sent(), Enabled: true, Category: fmt.Sprint("c", i%3)}
+		es[i] = Entry{ID: fmt.Sprintf("e%04d", i), Question: sent(), Category: fmt.Sprint("c", i%3)}
 		for range rng.IntN(3) {
 			es[i].Similar = append(es[i].Similar, sent())
 		}
@@ -408,7 +408,7 @@ func TestConcurrentSearchAndUpdate(t *testing.T) {
 	mk := func(v int) Entry {
 		m := fmt.Sprintf("v%d", v%7)
 		return Entry{ID: "live", Question: "marker " + m, Similar: []string{"问题 " + m, "other " + m},
-			Answer: Answer{Text: m}, Enabled: true, Version: int64(v)}
+			Answer: Answer{Text: m}, Version: int64(v)}
 	}
 	ix.Put(mk(0))
 	var wg sync.WaitGroup

@@ -55,7 +55,7 @@ func TestEntryIntentsValidated(t *testing.T) {
 }
 
 func TestEntryIntentsRoundTrip(t *testing.T) {
-	in := []Entry{{ID: "fee", Question: "挂失要收费吗", Intents: []string{"lost_card_fee", "fees"}, Enabled: true,
+	in := []Entry{{ID: "fee", Question: "挂失要收费吗", Intents: []string{"lost_card_fee", "fees"},
 		Answer: Answer{Text: "挂失免费。"}}}
 	for _, f := range []Format{JSON, CSV, XLSX} {
 		var buf bytes.Buffer

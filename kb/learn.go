@@ -134,7 +134,7 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	defer l.train.Unlock()
 	enabled := 0
 	for _, e := range entries {
-		if e.Enabled {
+		if !e.Disabled {
 			enabled++
 		}
 	}
@@ -147,7 +147,7 @@ func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error 
 	idx := map[string]int{}
 	var ents []Entry
 	for _, e := range entries {
-		if !e.Enabled {
+		if e.Disabled {
 			continue
 		}
 		k := len(idx)

@@ -111,7 +111,7 @@ func BenchmarkLearnerRerank(b *testing.B) {
 	var es []Entry
 	for i := range 200 {
 		es = append(es, Entry{ID: fmt.Sprint(i), Question: fmt.Sprintf("问题%d 怎么办理业务%d", i, i%17),
-			Similar: []string{fmt.Sprintf("如何处理%d号事项", i)}, Enabled: true})
+			Similar: []string{fmt.Sprintf("如何处理%d号事项", i)}})
 	}
 	ln, err := NewLearner(LearnOptions{})
 	require.NoError(b, err)
@@ -133,7 +133,7 @@ func TestLearnerLeavesNewEntriesLexical(t *testing.T) {
 	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
 	// A new entry, written after training, is found by its own question
 	// with its lexical confidence: the model knows nothing of it.
-	added := Entry{ID: "pwd-cn", Question: "忘记登录密码怎么办", Enabled: true, Version: 1}
+	added := Entry{ID: "pwd-cn", Question: "忘记登录密码怎么办", Version: 1}
 	ix.Put(added)
 	hits, err := ix.Search(ctx, added.Question, SearchOptions{MinConfidence: -1})
 	require.NoError(t, err)
@@ -200,10 +200,10 @@ func TestLearnerLeavesSmallBasesLexical(t *testing.T) {
 // questions must be recognized by what they mean.
 func cooking() []Entry {
 	return []Entry{
-		{ID: "recipe", Question: "红烧肉怎么做", Similar: []string{"鱼香肉丝的做法", "意大利面怎么煮"}, Enabled: true, Version: 1},
-		{ID: "doctor", Question: "感冒了怎么办", Similar: []string{"发烧吃什么药", "咳嗽怎么治"}, Enabled: true, Version: 1},
-		{ID: "weather", Question: "明天会下雨吗", Similar: []string{"今天天气怎么样"}, Enabled: true, Version: 1},
-		{ID: "flight", Question: "帮我订一张去上海的机票", Similar: []string{"查一下航班"}, Enabled: true, Version: 1},
+		{ID: "recipe", Question: "红烧肉怎么做", Similar: []string{"鱼香肉丝的做法", "意大利面怎么煮"}, Version: 1},
+		{ID: "doctor", Question: "感冒了怎么办", Similar: []string{"发烧吃什么药", "咳嗽怎么治"}, Version: 1},
+		{ID: "weather", Question: "明天会下雨吗", Similar: []string{"今天天气怎么样"}, Version: 1},
+		{ID: "flight", Question: "帮我订一张去上海的机票", Similar: []string{"查一下航班"}, Version: 1},
 	}
 }
 

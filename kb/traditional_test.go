@@ -41,8 +41,8 @@ func TestSearchTraditional(t *testing.T) {
 	}
 
 	// An entry written in traditional characters.
-	ix := newTestIndex(t, IndexOptions{}, Entry{ID: "tw", Question: "運費怎麼算", Similar: []string{"郵費多少錢"}, Enabled: true},
-		Entry{ID: "other", Question: "怎么开发票", Enabled: true})
+	ix := newTestIndex(t, IndexOptions{}, Entry{ID: "tw", Question: "運費怎麼算", Similar: []string{"郵費多少錢"}},
+		Entry{ID: "other", Question: "怎么开发票"})
 	assert.Equal(t, "tw", top(t, ix, "运费怎么算", SearchOptions{}))
 	assert.Equal(t, "tw", top(t, ix, "邮费多少钱？", SearchOptions{}))
 	assert.Equal(t, "other", top(t, ix, "怎麼開發票", SearchOptions{}))

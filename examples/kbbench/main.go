@@ -273,7 +273,7 @@ func loadPairs(path string) ([]kb.Entry, []query, error) {
 		if !ok {
 			id = fmt.Sprintf("q%d", len(entries)+1)
 			ids[s1] = id
-			entries = append(entries, kb.Entry{ID: id, Question: s1, Enabled: true})
+			entries = append(entries, kb.Entry{ID: id, Question: s1})
 		}
 		if f[0] == "1" {
 			queries = append(queries, query{text: s2, want: id})
@@ -292,7 +292,7 @@ func loadIntents(trainPath, testPath string, k int) ([]kb.Entry, []query, error)
 		if !ok {
 			i = len(entries)
 			at[f[0]] = i
-			entries = append(entries, kb.Entry{ID: f[0], Question: f[1], Enabled: true})
+			entries = append(entries, kb.Entry{ID: f[0], Question: f[1]})
 			return
 		}
 		if e := &entries[i]; 1+len(e.Similar) < k {
@@ -360,7 +360,7 @@ func synthetic(n, nq int) ([]kb.Entry, []query) {
 	}
 	entries := make([]kb.Entry, n)
 	for i := range entries {
-		e := kb.Entry{ID: fmt.Sprintf("e%06d", i), Question: sentence(), Enabled: true}
+		e := kb.Entry{ID: fmt.Sprintf("e%06d", i), Question: sentence()}
 		for range rng.IntN(3) {
 			e.Similar = append(e.Similar, sentence())
 		}

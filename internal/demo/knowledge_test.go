@@ -32,7 +32,7 @@ func TestEntries(t *testing.T) {
 	}
 	english, withImages, withLinks, withSuggestions := 0, 0, 0, 0
 	for _, e := range entries {
-		assert.True(t, e.Enabled, e.ID)
+		assert.False(t, e.Disabled, e.ID)
 		assert.NotEmpty(t, e.Answer.Text, e.ID)
 		assert.NotEmpty(t, e.Category, e.ID)
 		assert.NotEmpty(t, e.Tags, e.ID)

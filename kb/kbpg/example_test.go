@@ -27,8 +27,8 @@ func ExampleOpen() {
 	defer base.Close()
 
 	_, err = base.Write(ctx, kb.Batch{Author: "ops", Put: []kb.Entry{
-		{ID: "refund", Question: "怎么申请退款", Enabled: true, Answer: kb.Answer{Text: "在订单详情页点击“申请退款”。"}},
-		{ID: "invoice", Question: "如何开发票", Enabled: true, Answer: kb.Answer{Text: "在订单详情页申请电子发票。"}},
+		{ID: "refund", Question: "怎么申请退款", Answer: kb.Answer{Text: "在订单详情页点击“申请退款”。"}},
+		{ID: "invoice", Question: "如何开发票", Answer: kb.Answer{Text: "在订单详情页申请电子发票。"}},
 	}})
 	if err != nil {
 		log.Fatal(err)

@@ -142,7 +142,7 @@ func TestInstancesShareEdits(t *testing.T) {
 	require.NoError(t, err)
 	defer two.Close()
 
-	_, err = one.Write(ctx, kb.Batch{Author: "op1", Put: []kb.Entry{{ID: "invoice", Question: "怎么开发票", Enabled: true}}})
+	_, err = one.Write(ctx, kb.Batch{Author: "op1", Put: []kb.Entry{{ID: "invoice", Question: "怎么开发票"}}})
 	require.NoError(t, err)
 	eventually(t, "new entry searchable on the other instance", func() bool { return topID(t, two, "发票怎么开") == "invoice" })
 
@@ -153,7 +153,7 @@ func TestInstancesShareEdits(t *testing.T) {
 	require.NoError(t, err)
 	eventually(t, "edit searchable on the first instance", func() bool { return topID(t, one, "增值税专用发票") == "invoice" })
 
-	e.Enabled = false
+	e.Disabled = true
 	_, err = two.Write(ctx, kb.Batch{Put: []kb.Entry{e}})
 	assert.ErrorIs(t, err, kb.ErrConflict, "a stale version is refused")
 	e.Version++
@@ -248,27 +248,27 @@ func TestOutage(t *testing.T) {
 	require.NoError(t, err)
 	defer cut.Close()
 
-	_, err = direct.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "before", Question: "营业时间是几点", Enabled: true}}})
+	_, err = direct.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "before", Question: "营业时间是几点"}}})
 	require.NoError(t, err)
 	eventually(t, "entry reaches the instance behind the proxy", func() bool { return topID(t, cut, "几点营业") == "before" })
 
 	p.setDown(true)
 	assert.Equal(t, "before", topID(t, cut, "几点营业"), "searches answer from the index during the outage")
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	_, err = cut.Write(wctx, kb.Batch{Put: []kb.Entry{{ID: "lost", Question: "这条写不进去", Enabled: true}}})
+	_, err = cut.Write(wctx, kb.Batch{Put: []kb.Entry{{ID: "lost", Question: "这条写不进去"}}})
 	cancel()
 	require.Error(t, err, "writes fail while the database is unreachable")
 	assert.False(t, errors.Is(err, kb.ErrConflict))
 	assert.Contains(t, err.Error(), "kbpg: write")
 	_, err = direct.Get(ctx, "lost")
 	assert.ErrorIs(t, err, kb.ErrNotFound, "a failed write leaves nothing behind")
-	_, err = direct.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "during", Question: "退货地址在哪里", Enabled: true}}})
+	_, err = direct.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "during", Question: "退货地址在哪里"}}})
 	require.NoError(t, err)
 
 	p.setDown(false)
 	eventually(t, "edits made during the outage reach the instance", func() bool { return topID(t, cut, "退货地址") == "during" })
 	eventually(t, "writes work again", func() bool {
-		_, err := cut.Write(ctx, kb.Batch{Overwrite: true, Put: []kb.Entry{{ID: "after", Question: "可以开发票吗", Enabled: true}}})
+		_, err := cut.Write(ctx, kb.Batch{Overwrite: true, Put: []kb.Entry{{ID: "after", Question: "可以开发票吗"}}})
 		return err == nil
 	})
 	eventually(t, "the write reaches the other instance", func() bool { return topID(t, direct, "开发票") == "after" })

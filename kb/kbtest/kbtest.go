@@ -69,7 +69,6 @@ func Rich(id string) kb.Entry {
 		Category: "花呗",
 		Tags:     []string{"还款", "payment"},
 		Intents:  []string{"repayment"},
-		Enabled:  true,
 	}
 }
 
@@ -104,11 +103,11 @@ func testCreateAndGet(t *testing.T, s kb.Store) {
 
 	// A disabled entry is stored like any other.
 	off := Rich("off")
-	off.Enabled = false
+	off.Disabled = true
 	put(t, s, "alice", off)
 	got, err = s.Get(ctx, "off")
 	require.NoError(t, err)
-	assert.False(t, got.Enabled)
+	assert.True(t, got.Disabled)
 }
 
 func testIsolation(t *testing.T, s kb.Store) {
