@@ -174,7 +174,7 @@ func TestTicketFailureHandsOff(t *testing.T) {
 	}
 	r := env.say(t, "s3", "是的")
 	assert.True(t, r.Handoff)
-	assert.Equal(t, "ticket_failed", r.HandoffReason)
+	assert.Equal(t, channel.HandoffTicketFailed, r.HandoffReason)
 	assert.NotContains(t, texts(r), "已提交", "the customer is not told the ticket went through")
 }
 

@@ -127,7 +127,7 @@ func (h *hooks) turn(t *turnCtx) {
 		add(analytics.Fallback).Text = m.Text
 	}
 	if t.reply.Handoff {
-		add(analytics.Handoff).Reason = t.reply.HandoffReason
+		add(analytics.Handoff).Reason = string(t.reply.HandoffReason)
 	}
 	out := add(analytics.MessageOut)
 	out.Text, out.Flow, out.State = t.reply.PlainText(), t.flow, t.state

@@ -136,7 +136,7 @@ func TestHumanOfferHandsOff(t *testing.T) {
 	r, err = bot.Handle(ctx, channel.Message{SessionID: "h", Text: last.Options[0].Payload})
 	require.NoError(t, err)
 	assert.True(t, r.Handoff)
-	assert.Equal(t, "requested", r.HandoffReason)
+	assert.Equal(t, channel.HandoffRequested, r.HandoffReason)
 }
 
 func TestNilPartsAndBadOptions(t *testing.T) {

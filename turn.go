@@ -288,14 +288,14 @@ func (t *turnCtx) run(ctx context.Context) error {
 		return nil
 	}
 	if t.human {
-		t.handoff("requested")
+		t.handoff(channel.HandoffRequested)
 		return nil
 	}
 	t.setLang()
 	if t.st.HumanOffered {
 		t.st.HumanOffered = false
 		if dialogue.ReadReply(t.msg.Text, t.bi(t.b.fb.Texts.OfferHuman)).Answer == dialogue.Yes {
-			t.handoff("requested")
+			t.handoff(channel.HandoffRequested)
 			return nil
 		}
 	}
@@ -345,7 +345,7 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, string, error) {
 			// An operator function failed and its flow has no answer for
 			// that: apologize and hand off rather than fail the turn.
 			t.b.log.Error("kefu: dialogue function failed", "session", t.msg.SessionID, "err", err)
-			t.handoff("function_failed")
+			t.handoff(channel.HandoffFunctionFailed)
 			return true, "", nil
 		}
 		return false, "", err
@@ -400,7 +400,7 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, string, error) {
 				return true, "", nil
 			}
 		case dialogue.ActionHandoff:
-			t.handoff(a.Reason.String())
+			t.handoff(handoffReason(a.Reason))
 		case dialogue.ActionEnd:
 		}
 	}
@@ -609,8 +609,8 @@ func (t *turnCtx) askRating() {
 	t.st.RatingAsked = true
 }
 
-func (t *turnCtx) handoff(reason string) {
-	t.step("handoff " + reason)
+func (t *turnCtx) handoff(reason channel.HandoffReason) {
+	t.step("handoff " + string(reason))
 	t.reply.Handoff = true
 	t.reply.HandoffReason = reason
 	t.st.Ended = true
@@ -637,7 +637,7 @@ func (t *turnCtx) openTicket(ctx context.Context, a dialogue.Action) bool {
 		t.b.log.Error("kefu: opening a ticket failed", "session", t.msg.SessionID, "queue", a.Queue, "err", err)
 		t.reply.Parts = nil
 		t.reply.Handoff = true
-		t.reply.HandoffReason = "ticket_failed"
+		t.reply.HandoffReason = channel.HandoffTicketFailed
 		t.st.Ended = true
 		t.say(t.bi(t.b.fb.Texts.TicketFailed))
 		return false
@@ -648,4 +648,15 @@ func (t *turnCtx) openTicket(ctx context.Context, a dialogue.Action) bool {
 // String describes a ticket for logs.
 func (tk Ticket) String() string {
 	return fmt.Sprintf("ticket %s/%s: %s", tk.Queue, tk.SessionID, tk.Summary)
+}
+
+// handoffReason is the hand-off reason of a flow's hand-off action.
+func handoffReason(r dialogue.Reason) channel.HandoffReason {
+	switch r {
+	case dialogue.ReasonRequested:
+		return channel.HandoffRequested
+	case dialogue.ReasonRetryLimit:
+		return channel.HandoffRetryLimit
+	}
+	return channel.HandoffFlow
 }

@@ -115,7 +115,7 @@ func e2eScript(n int) ([]analytics.Event, expected) {
 			exp.messagesOut++
 			add(analytics.Event{Kind: analytics.MessageOut, Text: "好的"})
 			if !handoff && rng.IntN(15) == 0 {
-				add(analytics.Event{Kind: analytics.Handoff, Reason: "customer_request"})
+				add(analytics.Event{Kind: analytics.Handoff, Reason: "requested"})
 				handoff = true
 			}
 		}

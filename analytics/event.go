@@ -122,9 +122,9 @@ type Event struct {
 	// turn (MessageOut), "" outside flows.
 	Flow, State string
 
-	// Reason says why a conversation was handed off, as a short code such
-	// as "customer_request" or "low_confidence" (it becomes a metric
-	// label).
+	// Reason says why a conversation was handed off, one of the values of
+	// channel.HandoffReason such as "requested" or "retry_limit" (it
+	// becomes a metric label).
 	Reason string
 
 	// Rating is the customer's rating, 1 (worst) to 5 (best).

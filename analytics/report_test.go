@@ -76,7 +76,7 @@ func novemberScript() []analytics.Event {
 		end(at(11, 1, 10, 2, 0), 120*time.Second, false))
 	s.session("s2", "u2", "web",
 		start(at(11, 1, 11, 0, 0)), in(at(11, 1, 11, 0, 10), "发票怎么开"), intent(at(11, 1, 11, 0, 10), "invoice", 0.8, false),
-		fallback(at(11, 1, 11, 0, 10), "发票怎么开"), out(at(11, 1, 11, 0, 11)), handoff(at(11, 1, 11, 0, 30), "customer_request"),
+		fallback(at(11, 1, 11, 0, 10), "发票怎么开"), out(at(11, 1, 11, 0, 11)), handoff(at(11, 1, 11, 0, 30), "requested"),
 		end(at(11, 1, 11, 10, 0), 600*time.Second, false))
 	s.session("s3", "u1", "wecom",
 		start(at(11, 2, 9, 0, 0)), in(at(11, 2, 9, 0, 10), "你们几点下班"), intent(at(11, 2, 9, 0, 10), "chitchat", 0.3, true),

@@ -44,7 +44,7 @@ func sinkScript() []analytics.Event {
 	add(e(analytics.IntentRecognized, "b", "web", 10), func(e *analytics.Event) { e.Intent, e.Confidence = "invoice", 0.8 })
 	add(e(analytics.Fallback, "b", "web", 10), nil)
 	add(e(analytics.MessageOut, "b", "web", 11), nil)
-	add(e(analytics.Handoff, "b", "web", 20), func(e *analytics.Event) { e.Reason = "customer_request" })
+	add(e(analytics.Handoff, "b", "web", 20), func(e *analytics.Event) { e.Reason = "requested" })
 	add(e(analytics.SessionEnded, "b", "web", 200), nil)
 
 	add(e(analytics.SessionStarted, "c", "wecom", 0), nil)
@@ -117,7 +117,7 @@ kefu_intents_recognized_total{intent="return_goods",out_of_scope="false"} 1
 kefu_fallbacks_total{channel="web"} 1
 # HELP kefu_handoffs_total Conversations handed to a person, by reason.
 # TYPE kefu_handoffs_total counter
-kefu_handoffs_total{reason="customer_request"} 1
+kefu_handoffs_total{reason="requested"} 1
 # HELP kefu_satisfaction_rating Customer satisfaction ratings from 1 (worst) to 5 (best).
 # TYPE kefu_satisfaction_rating histogram
 kefu_satisfaction_rating_bucket{le="1"} 0

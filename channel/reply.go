@@ -31,9 +31,8 @@ type Reply struct {
 	Intent *Intent
 	// Handoff is true when the conversation goes to a person from here.
 	Handoff bool
-	// HandoffReason says why, for the person who takes over: "customer
-	// asked", "repeated misunderstanding".
-	HandoffReason string
+	// HandoffReason says why, for the person who takes over.
+	HandoffReason HandoffReason
 	// Explanation says how the reply was arrived at, when the message
 	// asked (Message.Explain).
 	Explanation *Explanation
@@ -268,3 +267,24 @@ func DefaultBusy() Bilingual {
 		En: "You are sending messages too quickly. Please wait a moment.",
 	}
 }
+
+// HandoffReason says why a conversation was handed to a person. Replies,
+// hand-off tickets, analytics events and the kefu_handoffs_total metric use
+// the same values.
+type HandoffReason string
+
+// Hand-off reasons.
+const (
+	// HandoffRequested: the customer asked for a person, or accepted the
+	// offer of one.
+	HandoffRequested HandoffReason = "requested"
+	// HandoffRetryLimit: a flow did not understand the customer's answers
+	// too many times.
+	HandoffRetryLimit HandoffReason = "retry_limit"
+	// HandoffFlow: a flow's own hand-off step.
+	HandoffFlow HandoffReason = "flow"
+	// HandoffFunctionFailed: an operator function a flow called failed.
+	HandoffFunctionFailed HandoffReason = "function_failed"
+	// HandoffTicketFailed: opening a ticket failed.
+	HandoffTicketFailed HandoffReason = "ticket_failed"
+)

@@ -72,9 +72,9 @@ const (
 	ReasonSwitched
 )
 
-var reasonNames = [...]string{"", "completed", "cancelled", "requested", "retry-limit", "flow", "expired", "switched"}
+var reasonNames = [...]string{"", "completed", "cancelled", "requested", "retry_limit", "flow", "expired", "switched"}
 
-// String returns the reason's name, such as "retry-limit".
+// String returns the reason's name, such as "retry_limit".
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) && r > 0 {
 		return reasonNames[r]
@@ -110,7 +110,7 @@ type Action struct {
 }
 
 // Summary names the action without its text: "ask order_id", "confirm",
-// "call check_order", "ticket returns", "handoff retry-limit", "end
+// "call check_order", "ticket returns", "handoff retry_limit", "end
 // completed", "answer faq.fee".
 func (a Action) Summary() string {
 	detail := ""
@@ -134,7 +134,7 @@ func (a Action) Summary() string {
 
 // String renders the action on one line, as conversation scripts in tests
 // and logs show it: "ask order_id: 请提供订单号", "answer faq.fee: 运费谁出？",
-// "handoff retry-limit: …", "end completed".
+// "handoff retry_limit: …", "end completed".
 func (a Action) String() string {
 	var b strings.Builder
 	b.WriteString(a.Summary())

@@ -90,7 +90,7 @@ func testRoundTrip(t *testing.T, newStore func(*testing.T, analytics.StoreOption
 		{ID: "c", Kind: analytics.IntentRecognized, Time: t0.Add(2 * time.Second), SessionID: "s1", UserID: "u1", Channel: "web", Text: "怎么退货？", Intent: "return_goods", Confidence: 0.875},
 		{ID: "d", Kind: analytics.IntentRecognized, Time: t0.Add(3 * time.Second), SessionID: "s1", UserID: "u1", Channel: "web", Intent: "chitchat", Confidence: 0.25, OutOfScope: true},
 		{ID: "e", Kind: analytics.AnswerServed, Time: t0.Add(4 * time.Second), SessionID: "s1", UserID: "u1", Channel: "web", EntryID: "faq-12", Category: "售后"},
-		{ID: "f", Kind: analytics.Handoff, Time: t0.Add(5 * time.Second), SessionID: "s1", UserID: "u1", Channel: "web", Reason: "customer_request"},
+		{ID: "f", Kind: analytics.Handoff, Time: t0.Add(5 * time.Second), SessionID: "s1", UserID: "u1", Channel: "web", Reason: "requested"},
 		{ID: "g", Kind: analytics.Rating, Time: t0.Add(6 * time.Second), SessionID: "s1", UserID: "u1", Channel: "web", Rating: 4, Text: "还行"},
 		{ID: "h", Kind: analytics.SessionEnded, Time: t0.Add(7 * time.Second), SessionID: "s1", UserID: "u1", Channel: "web", Duration: 7250 * time.Millisecond, Resolved: true, Confirmed: true},
 	}

@@ -129,11 +129,11 @@ type Request struct {
 // Response is the body of a 200 answer, and of a failed turn's answer
 // along with Error.
 type Response struct {
-	SessionID     string          `json:"session_id"`
-	Replies       []channel.Part  `json:"replies"`
-	Intent        *channel.Intent `json:"intent"`
-	Handoff       bool            `json:"handoff"`
-	HandoffReason string          `json:"handoff_reason,omitempty"`
+	SessionID     string                `json:"session_id"`
+	Replies       []channel.Part        `json:"replies"`
+	Intent        *channel.Intent       `json:"intent"`
+	Handoff       bool                  `json:"handoff"`
+	HandoffReason channel.HandoffReason `json:"handoff_reason,omitempty"`
 	// Explanation says how the reply was arrived at, when the request
 	// asked and Options.Explain allows it.
 	Explanation *channel.Explanation `json:"explanation,omitempty"`

@@ -90,7 +90,7 @@ func TestReplies(t *testing.T) {
 
 	r = send(t, c, url, httpapi.Request{SessionID: sid, Text: "转人工"})
 	assert.True(t, r.resp.Handoff)
-	assert.Equal(t, "customer asked", r.resp.HandoffReason)
+	assert.Equal(t, channel.HandoffRequested, r.resp.HandoffReason)
 
 	// Another session starts its own count.
 	r = send(t, c, url, httpapi.Request{Text: "hi there"})

@@ -249,7 +249,7 @@ func (r *repl) show(reply channel.Reply) {
 	if reply.Handoff {
 		s := "[转人工 · handed off"
 		if reply.HandoffReason != "" {
-			s += ": " + clean(reply.HandoffReason)
+			s += ": " + clean(string(reply.HandoffReason))
 		}
 		r.println(s + "]")
 	}

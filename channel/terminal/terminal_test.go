@@ -44,7 +44,7 @@ func TestConversation(t *testing.T) {
 > → 申请退货
 好的，已为您创建退货申请。
 > 正在为您转接人工客服，请稍候。
-[转人工 · handed off: customer asked]
+[转人工 · handed off: requested]
 > Sorry, something went wrong on our side. Please try again in a moment.
 > 收到：hello again
 第 6 句

@@ -276,14 +276,14 @@ type inFrame struct {
 
 // outFrame is a frame to the client.
 type outFrame struct {
-	Type          string          `json:"type"`
-	ReplyTo       string          `json:"reply_to,omitempty"`
-	SessionID     string          `json:"session_id"`
-	Error         *wire.Error     `json:"error,omitempty"`
-	Replies       []channel.Part  `json:"replies,omitempty"`
-	Intent        *channel.Intent `json:"intent,omitempty"`
-	Handoff       bool            `json:"handoff,omitempty"`
-	HandoffReason string          `json:"handoff_reason,omitempty"`
+	Type          string                `json:"type"`
+	ReplyTo       string                `json:"reply_to,omitempty"`
+	SessionID     string                `json:"session_id"`
+	Error         *wire.Error           `json:"error,omitempty"`
+	Replies       []channel.Part        `json:"replies,omitempty"`
+	Intent        *channel.Intent       `json:"intent,omitempty"`
+	Handoff       bool                  `json:"handoff,omitempty"`
+	HandoffReason channel.HandoffReason `json:"handoff_reason,omitempty"`
 }
 
 // withReply returns f carrying r.

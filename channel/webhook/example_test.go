@@ -42,7 +42,7 @@ func Example() {
 
 	bot := channel.HandlerFunc(func(ctx context.Context, m channel.Message) (channel.Reply, error) {
 		if m.Text == "转人工" {
-			return channel.Reply{Parts: []channel.Part{channel.Text("正在为您转接人工客服。")}, Handoff: true, HandoffReason: "customer asked"}, nil
+			return channel.Reply{Parts: []channel.Part{channel.Text("正在为您转接人工客服。")}, Handoff: true, HandoffReason: channel.HandoffRequested}, nil
 		}
 		return channel.TextReply("请问还有什么可以帮您？"), nil
 	})
@@ -57,7 +57,7 @@ func Example() {
 		fmt.Printf("%s: %s\n", e.Role, e.Text)
 	}
 	// Output:
-	// s-1 u-42 customer asked
+	// s-1 u-42 requested
 	// user: 快递三天没到
 	// bot: 请问还有什么可以帮您？
 	// user: 转人工

@@ -7,7 +7,7 @@
 // Each delivery is JSON:
 //
 //	{"id": "…", "session_id": "…", "user_id": "…", "channel": "webchat",
-//	 "reason": "customer asked",
+//	 "reason": "requested",
 //	 "transcript": [{"role": "user", "text": "我要退货", "time": "…"},
 //	                {"role": "bot", "text": "…", "time": "…"}],
 //	 "created": "…"}
@@ -45,6 +45,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/channel/internal/wire"
 )
 
@@ -80,13 +81,13 @@ type Entry struct {
 type Ticket struct {
 	// ID identifies the ticket; Send makes one up when empty. It is sent
 	// in DeliveryHeader too, the same on every attempt.
-	ID         string    `json:"id"`
-	SessionID  string    `json:"session_id"`
-	UserID     string    `json:"user_id"`
-	Channel    string    `json:"channel,omitempty"`
-	Reason     string    `json:"reason"`
-	Transcript []Entry   `json:"transcript"`
-	Created    time.Time `json:"created"`
+	ID         string                `json:"id"`
+	SessionID  string                `json:"session_id"`
+	UserID     string                `json:"user_id"`
+	Channel    string                `json:"channel,omitempty"`
+	Reason     channel.HandoffReason `json:"reason"`
+	Transcript []Entry               `json:"transcript"`
+	Created    time.Time             `json:"created"`
 }
 
 // Options configure a Sender. URL and Secret are required; the rest may be
@@ -267,7 +268,7 @@ func (s *Sender) work() {
 // deliver sends one ticket, retrying as the options say.
 func (s *Sender) deliver(t Ticket) {
 	if r := s.opts.Redact; r != nil {
-		t.Reason = r(t.Reason)
+		t.Reason = channel.HandoffReason(r(string(t.Reason)))
 		tr := make([]Entry, len(t.Transcript))
 		for i, e := range t.Transcript {
 			e.Text = r(e.Text)

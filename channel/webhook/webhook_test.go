@@ -135,7 +135,7 @@ func TestDeliverySignedAndRedacted(t *testing.T) {
 	assert.Equal(t, "s1", tk.SessionID)
 	assert.Equal(t, "u1", tk.UserID)
 	assert.Equal(t, "webchat", tk.Channel)
-	assert.Equal(t, "客户要求，电话 [手机号]", tk.Reason)
+	assert.Equal(t, channel.HandoffReason("客户要求，电话 [手机号]"), tk.Reason)
 	require.Len(t, tk.Transcript, 2)
 	assert.Equal(t, webhook.Entry{Role: webhook.RoleUser, Text: "我的手机号是[手机号]，快递没到", Time: at}, tk.Transcript[0])
 	assert.Equal(t, webhook.RoleBot, tk.Transcript[1].Role)
@@ -301,7 +301,7 @@ func TestHandoffMiddleware(t *testing.T) {
 	assert.Equal(t, "s1", tk.SessionID)
 	assert.Equal(t, "u1", tk.UserID)
 	assert.Equal(t, "webchat", tk.Channel)
-	assert.Equal(t, "customer asked", tk.Reason)
+	assert.Equal(t, channel.HandoffRequested, tk.Reason)
 	var lines []string
 	for _, e := range tk.Transcript {
 		lines = append(lines, fmt.Sprintf("%s: %s", e.Role, e.Text))

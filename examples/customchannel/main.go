@@ -465,7 +465,7 @@ func demo(_ context.Context, m channel.Message) (channel.Reply, error) {
 	case "order_status":
 		return channel.TextReply("请发送您的订单号，我来帮您查询。"), nil
 	case "human":
-		return channel.Reply{Parts: []channel.Part{channel.Text("好的。")}, Handoff: true, HandoffReason: "customer asked"}, nil
+		return channel.Reply{Parts: []channel.Part{channel.Text("好的。")}, Handoff: true, HandoffReason: channel.HandoffRequested}, nil
 	}
 	return channel.Reply{Parts: []channel.Part{
 		channel.Text("您说的是：" + m.Text),

@@ -301,7 +301,7 @@ func TestTLS(t *testing.T) {
 	require.Eventually(t, func() bool {
 		resp, err = client.Get("https://" + ln.Addr().String() + "/healthz")
 		return err == nil
-	}, 20*time.Second, 50*time.Millisecond, "the demo answers over HTTPS")
+	}, 90*time.Second, 50*time.Millisecond, "the demo answers over HTTPS")
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.NotNil(t, resp.TLS)

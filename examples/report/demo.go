@@ -134,7 +134,7 @@ func demoSession(d *analytics.Dispatcher, rng *rand.Rand, pick func() demoIntent
 		emit(analytics.Event{Kind: analytics.MessageOut, Text: "好的，已为您查询到相关信息。"})
 		if rng.Float64() < 0.04 {
 			step(2, 5)
-			emit(analytics.Event{Kind: analytics.Handoff, Reason: "customer_request"})
+			emit(analytics.Event{Kind: analytics.Handoff, Reason: "requested"})
 			handedOff = true
 			break
 		}

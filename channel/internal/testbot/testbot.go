@@ -70,7 +70,7 @@ func (b *Bot) Handle(ctx context.Context, msg channel.Message) (channel.Reply, e
 			Intent: &channel.Intent{Name: "return_goods", Confidence: 1}}, nil
 	case text == "转人工" || strings.EqualFold(text, "human"):
 		return channel.Reply{Parts: []channel.Part{channel.Text("正在为您转接人工客服，请稍候。")},
-			Intent: &channel.Intent{Name: "human", Confidence: 1}, Handoff: true, HandoffReason: "customer asked"}, nil
+			Intent: &channel.Intent{Name: "human", Confidence: 1}, Handoff: true, HandoffReason: channel.HandoffRequested}, nil
 	case text == "panic":
 		panic("testbot: panic on request")
 	case text == "fail":

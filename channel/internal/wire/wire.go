@@ -15,11 +15,11 @@ import (
 
 // Reply is a handler's reply on the wire.
 type Reply struct {
-	SessionID     string          `json:"session_id"`
-	Replies       []channel.Part  `json:"replies"`
-	Intent        *channel.Intent `json:"intent"`
-	Handoff       bool            `json:"handoff"`
-	HandoffReason string          `json:"handoff_reason,omitempty"`
+	SessionID     string                `json:"session_id"`
+	Replies       []channel.Part        `json:"replies"`
+	Intent        *channel.Intent       `json:"intent"`
+	Handoff       bool                  `json:"handoff"`
+	HandoffReason channel.HandoffReason `json:"handoff_reason,omitempty"`
 }
 
 // NewReply returns r on the wire for session sid; Replies is never nil.
