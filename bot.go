@@ -17,12 +17,6 @@ import (
 	"github.com/kefuai/kefu/kb"
 )
 
-// Classifier recognizes the intent of a customer message. *intent.Model
-// satisfies it. Implementations must be safe for concurrent use.
-type Classifier interface {
-	Classify(text string) intent.Result
-}
-
 // Knowledge answers questions from a knowledge base. *kb.Base and *kb.Index
 // satisfy it. Implementations must be safe for concurrent use.
 type Knowledge interface {
@@ -78,7 +72,7 @@ type Bot struct {
 
 // parts are what a turn runs on, swapped as a whole.
 type parts struct {
-	intents Classifier
+	intents intent.Classifier
 	engine  *dialogue.Engine
 	kb      Knowledge
 }
@@ -88,7 +82,7 @@ type Option func(*Bot) error
 
 // WithIntents sets the intent classifier (nil: none; every message goes
 // to the flows and the knowledge base by its text alone).
-func WithIntents(c Classifier) Option {
+func WithIntents(c intent.Classifier) Option {
 	return func(b *Bot) error { b.SetIntents(c); return nil }
 }
 
@@ -246,7 +240,7 @@ func (b *Bot) Handle(ctx context.Context, msg channel.Message) (channel.Reply, e
 // SetIntents replaces the classifier; turns already running finish with
 // the old one.
 // A nil pointer in the interface counts as none.
-func (b *Bot) SetIntents(c Classifier) {
+func (b *Bot) SetIntents(c intent.Classifier) {
 	if isNil(c) {
 		c = nil
 	}

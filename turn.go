@@ -138,13 +138,13 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 
 	rating := parseRating(msg.Text)
 	human := msg.Text == HumanPayload
-	var res intent.Result
-	if p.intents != nil && rating == 0 && !human {
-		res = p.intents.Classify(msg.Text)
-	}
 	var reply channel.Reply
-	t := &turnCtx{b: b, p: p, msg: msg, now: now, res: res, reply: &reply,
-		classified: p.intents != nil && rating == 0 && !human, rating: rating, human: human}
+	t := &turnCtx{b: b, p: p, msg: msg, now: now, reply: &reply, rating: rating, human: human}
+	if p.intents != nil && rating == 0 && !human {
+		if err := t.classify(ctx); err != nil {
+			return channel.Reply{}, err
+		}
+	}
 
 	// The bot's session state is updated around the whole turn, so turns
 	// of one session run one at a time, whichever instance receives them.
@@ -167,9 +167,10 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 		if t.rating > 0 && !st.RatingAsked {
 			// A rating nobody asked for is an ordinary message.
 			t.rating = 0
-			t.classified = p.intents != nil
-			if t.classified {
-				t.res = p.intents.Classify(msg.Text)
+			if p.intents != nil {
+				if err := t.classify(ctx); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if err := t.run(ctx); err != nil {
@@ -659,4 +660,21 @@ func handoffReason(r dialogue.Reason) channel.HandoffReason {
 		return channel.HandoffRetryLimit
 	}
 	return channel.HandoffFlow
+}
+
+// classify runs the classifier. A classifier that fails (a remote one that
+// is down) leaves the turn to the flows and the knowledge base, which
+// answer by the text alone; only a done ctx fails the turn.
+func (t *turnCtx) classify(ctx context.Context) error {
+	res, err := t.p.intents.Classify(ctx, t.msg.Text)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		t.b.log.Error("kefu: classifying failed; answering without intents", "session", t.msg.SessionID, "err", err)
+		t.res, t.classified = intent.Result{}, false
+		return nil
+	}
+	t.res, t.classified = res, true
+	return nil
 }

@@ -14,7 +14,7 @@ func BenchmarkClassify(b *testing.B) {
 		b.Run(in.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				m.Classify(in.text)
+				must(m.Classify(bg, in.text))
 			}
 		})
 	}
@@ -25,7 +25,7 @@ func BenchmarkClassifyParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			m.Classify("我上周买的东西到现在还没发货，帮我查一下")
+			must(m.Classify(bg, "我上周买的东西到现在还没发货，帮我查一下"))
 		}
 	})
 }

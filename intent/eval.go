@@ -13,12 +13,16 @@ import (
 	"time"
 )
 
-// Classifier is what Evaluate measures; *Model satisfies it. A classifier
-// that also has an Info() Info method, as *Model has, gets its out-of-scope
-// threshold, the threshold's source and any warnings about it into the
-// report.
+// Classifier recognizes the intent of a customer's message. *Model
+// satisfies it; a classifier behind a network service can too, and stops
+// when ctx is done. The bot (kefu.WithIntents) and Evaluate take one.
+// Implementations must be safe for concurrent use.
+//
+// A classifier that also has an Info() Info method, as *Model has, gets
+// its out-of-scope threshold, the threshold's source and any warnings
+// about it into Evaluate's report.
 type Classifier interface {
-	Classify(text string) Result
+	Classify(ctx context.Context, text string) (Result, error)
 }
 
 // informer is a Classifier that says how it was trained.
@@ -111,11 +115,16 @@ type prediction struct {
 	conf       float64
 }
 
-// Evaluate classifies every example and scores the predictions.
-func Evaluate(c Classifier, examples []Example, opts EvalOptions) *Report {
+// Evaluate classifies every example and scores the predictions. It
+// returns the classifier's first error, or ctx's when it is done.
+func Evaluate(ctx context.Context, c Classifier, examples []Example, opts EvalOptions) (*Report, error) {
 	preds := make([]prediction, len(examples))
 	for i, e := range examples {
-		preds[i] = predict(c, e, opts.OutOfScope)
+		r, err := c.Classify(ctx, e.Text)
+		if err != nil {
+			return nil, fmt.Errorf("intent: evaluating %q: %w", e.Text, err)
+		}
+		preds[i] = predict(r, e, opts.OutOfScope)
 	}
 	rep := buildReport(preds, opts)
 	if ic, ok := c.(informer); ok {
@@ -123,11 +132,10 @@ func Evaluate(c Classifier, examples []Example, opts EvalOptions) *Report {
 		rep.Threshold, rep.ThresholdSource = info.Threshold, info.ThresholdSource
 		rep.ThresholdWarnings = slices.Clone(info.Warnings)
 	}
-	return rep
+	return rep, nil
 }
 
-func predict(c Classifier, e Example, oosLabel string) prediction {
-	r := c.Classify(e.Text)
+func predict(r Result, e Example, oosLabel string) prediction {
 	p := prediction{text: e.Text, gold: e.Intent, conf: r.Confidence}
 	switch {
 	case oosLabel != "" && r.OutOfScope:
@@ -317,7 +325,7 @@ func CrossValidate(ctx context.Context, examples []Example, k int, opts *Options
 		}
 		right := 0
 		for _, e := range test {
-			p := predict(m, e, eval.OutOfScope)
+			p := predict(m.classifyTop(e.Text, defaultTopN), e, eval.OutOfScope)
 			if p.pred == p.gold {
 				right++
 			}

@@ -14,7 +14,7 @@ import (
 // table is a Classifier that answers from a fixed table.
 type table map[string]Result
 
-func (t table) Classify(s string) Result { return t[s] }
+func (t table) Classify(_ context.Context, s string) (Result, error) { return t[s], nil }
 
 func res(intent string, conf float64, oos bool) Result {
 	r := Result{Confidence: conf, OutOfScope: oos, Ranked: []Score{{intent, conf}}}
@@ -32,7 +32,7 @@ func TestEvaluateMetrics(t *testing.T) {
 	}
 	ex := []Example{{"a1", "a"}, {"a2", "a"}, {"a3", "a"}, {"b1", "b"}, {"b2", "b"}, {"o1", "oos"}, {"o2", "oos"}}
 
-	rep := Evaluate(c, ex, EvalOptions{OutOfScope: "oos"})
+	rep := must(Evaluate(bg, c, ex, EvalOptions{OutOfScope: "oos"}))
 	assert.Equal(t, 7, rep.Examples)
 	assert.Equal(t, 5, rep.InScope)
 	assert.Equal(t, 2, rep.OOS)
@@ -49,7 +49,7 @@ func TestEvaluateMetrics(t *testing.T) {
 	assert.Len(t, rep.Errors, 3)
 
 	// Without an out-of-scope label the threshold is ignored: top-1.
-	plain := Evaluate(c, ex[:5], EvalOptions{})
+	plain := must(Evaluate(bg, c, ex[:5], EvalOptions{}))
 	assert.InDelta(t, 4.0/5, plain.Accuracy, 1e-9, "b2 counts as b")
 	assert.Empty(t, plain.OutOfScope)
 
@@ -61,7 +61,7 @@ func TestEvaluateMetrics(t *testing.T) {
 func TestReportFormats(t *testing.T) {
 	c := table{"x": res("a", 0.9, false), "<script>alert(1)</script>": res("a", 0.6, false)}
 	ex := []Example{{"x", "a"}, {"<script>alert(1)</script>", "b<i>"}}
-	rep := Evaluate(c, ex, EvalOptions{Title: "季度准确率报告 Q4"})
+	rep := must(Evaluate(bg, c, ex, EvalOptions{Title: "季度准确率报告 Q4"}))
 
 	var txt bytes.Buffer
 	require.NoError(t, rep.WriteText(&txt))

@@ -25,7 +25,10 @@ func Example() {
 		panic(err)
 	}
 	for _, q := range []string{"退款多久到账", "where is my order", "转人工", ""} {
-		r := m.Classify(q)
+		r, err := m.Classify(context.Background(), q)
+		if err != nil {
+			panic(err)
+		}
 		fmt.Printf("%q → %q (out of scope: %v, rule: %q)\n", q, r.Intent, r.OutOfScope, r.Rule)
 	}
 	// Output:
@@ -48,7 +51,10 @@ func ExampleEvaluate() {
 		{Text: "发票怎么开", Intent: "invoice"},
 		{Text: "运费多少", Intent: "shipping_fee"},
 	}
-	rep := intent.Evaluate(m, test, intent.EvalOptions{Title: "Accuracy"})
+	rep, err := intent.Evaluate(context.Background(), m, test, intent.EvalOptions{Title: "Accuracy"})
+	if err != nil {
+		panic(err)
+	}
 	fmt.Printf("accuracy %.0f%% over %d examples\n", 100*rep.Accuracy, rep.Examples)
 	// rep.WriteHTML(w) writes the report a customer receives;
 	// rep.WriteText and rep.WriteJSON the same figures as text and JSON.

@@ -34,7 +34,7 @@ func FuzzClassify(f *testing.F) {
 	}
 	m := trainedModel(f)
 	f.Fuzz(func(t *testing.T, s string) {
-		r := m.Classify(s)
+		r := must(m.Classify(bg, s))
 		if r.Confidence < 0 || r.Confidence > 1 {
 			t.Fatalf("confidence %v out of range", r.Confidence)
 		}

@@ -51,11 +51,11 @@ func trainedModel(t testing.TB) *Model {
 func TestClassifyHeldOut(t *testing.T) {
 	m := trainedModel(t)
 	test := readTestdata(t, "test.tsv")
-	rep := Evaluate(m, test, EvalOptions{})
+	rep := must(Evaluate(bg, m, test, EvalOptions{}))
 	// Held-out phrasings in Chinese and English, none seen in training.
 	assert.GreaterOrEqual(t, rep.Accuracy, 0.9, "accuracy on held-out phrasings; mistakes: %+v", rep.Errors)
 
-	r := m.Classify("我想退款")
+	r := must(m.Classify(bg, "我想退款"))
 	assert.Equal(t, "refund", r.Intent)
 	assert.False(t, r.OutOfScope)
 	require.NotEmpty(t, r.Ranked)
@@ -65,9 +65,9 @@ func TestClassifyHeldOut(t *testing.T) {
 		assert.GreaterOrEqual(t, r.Ranked[i-1].Confidence, r.Ranked[i].Confidence, "ranked in decreasing confidence")
 	}
 	assert.Len(t, r.Ranked, 5)
-	assert.Len(t, m.ClassifyTop("我想退款", 100).Ranked, len(m.Intents()))
+	assert.Len(t, must(m.ClassifyTop(bg, "我想退款", 100)).Ranked, len(m.Intents()))
 	var sum float64
-	for _, s := range m.ClassifyTop("我想退款", 100).Ranked {
+	for _, s := range must(m.ClassifyTop(bg, "我想退款", 100)).Ranked {
 		assert.True(t, s.Confidence >= 0 && s.Confidence <= 1)
 		sum += s.Confidence
 	}
@@ -77,18 +77,18 @@ func TestClassifyHeldOut(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	m := trainedModel(t)
 	for _, in := range []string{"", "   ", "\t\n", "\xff\xfe"} {
-		r := m.Classify(in)
+		r := must(m.Classify(bg, in))
 		assert.True(t, r.OutOfScope, "%q is out of scope", in)
 		assert.Zero(t, r.Confidence, "%q has zero confidence", in)
 		assert.Empty(t, r.Intent)
 	}
 	// Invalid bytes inside a real question do not hide it.
-	assert.Equal(t, "refund", m.Classify("我要\xff退款").Intent)
+	assert.Equal(t, "refund", must(m.Classify(bg, "我要\xff退款")).Intent)
 	// A 100 KB message is classified (from its beginning) without trouble.
 	huge := "我要退款" + strings.Repeat("啊", 100<<10/3)
-	r := m.Classify(huge)
+	r := must(m.Classify(bg, huge))
 	assert.Equal(t, "refund", r.Ranked[0].Intent)
-	r = m.Classify(strings.Repeat("\xff", 100<<10))
+	r = must(m.Classify(bg, strings.Repeat("\xff", 100<<10)))
 	assert.True(t, r.OutOfScope)
 }
 
@@ -127,14 +127,14 @@ func TestSaveLoadIdentical(t *testing.T) {
 	assert.Equal(t, m.Intents(), loaded.Intents())
 	assert.Equal(t, m.Info(), loaded.Info())
 	for _, e := range append(readTestdata(t, "test.tsv"), readTestdata(t, "val.tsv")...) {
-		assert.Equal(t, m.ClassifyTop(e.Text, 100), loaded.ClassifyTop(e.Text, 100), e.Text)
+		assert.Equal(t, must(m.ClassifyTop(bg, e.Text, 100)), must(loaded.ClassifyTop(bg, e.Text, 100)), e.Text)
 	}
 
 	path := t.TempDir() + "/model.bin"
 	require.NoError(t, m.Save(path))
 	fromFile, err := LoadFile(path)
 	require.NoError(t, err)
-	assert.Equal(t, m.Classify("发票"), fromFile.Classify("发票"))
+	assert.Equal(t, must(m.Classify(bg, "发票")), must(fromFile.Classify(bg, "发票")))
 }
 
 func TestLoadRejectsDamage(t *testing.T) {
@@ -193,7 +193,7 @@ func TestConcurrentClassify(t *testing.T) {
 	test := readTestdata(t, "test.tsv")
 	want := make([]Result, len(test))
 	for i, e := range test {
-		want[i] = m.Classify(e.Text)
+		want[i] = must(m.Classify(bg, e.Text))
 	}
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -202,7 +202,7 @@ func TestConcurrentClassify(t *testing.T) {
 			defer wg.Done()
 			for r := range 20 {
 				i := (g + r) % len(test)
-				assert.Equal(t, want[i], m.Classify(test[i].Text))
+				assert.Equal(t, want[i], must(m.Classify(bg, test[i].Text)))
 			}
 		}()
 	}
@@ -221,18 +221,18 @@ func TestRulesOverride(t *testing.T) {
 	m, err := Train(context.Background(), train, o)
 	require.NoError(t, err)
 
-	r := m.Classify("我是ＶＩＰ，我要退款")
+	r := must(m.Classify(bg, "我是ＶＩＰ，我要退款"))
 	assert.Equal(t, "human_agent", r.Intent, "keyword rule beats the model")
 	assert.Equal(t, "vip", r.Rule)
 	assert.Equal(t, 1.0, r.Confidence)
 
-	r = m.Classify("what about SO1234567")
+	r = must(m.Classify(bg, "what about SO1234567"))
 	assert.Equal(t, "order_status", r.Intent)
 	assert.Equal(t, "rule 2", r.Rule)
 
-	assert.Equal(t, "lost_card", m.Classify("I have a lost card").Intent, "rules may name intents the model lacks")
-	assert.Empty(t, m.Classify("vipassana retreat").Rule, "keywords match whole words")
-	assert.Empty(t, m.Classify("我要退款").Rule)
+	assert.Equal(t, "lost_card", must(m.Classify(bg, "I have a lost card")).Intent, "rules may name intents the model lacks")
+	assert.Empty(t, must(m.Classify(bg, "vipassana retreat")).Rule, "keywords match whole words")
+	assert.Empty(t, must(m.Classify(bg, "我要退款")).Rule)
 
 	// Rules survive saving.
 	var buf bytes.Buffer
@@ -240,7 +240,7 @@ func TestRulesOverride(t *testing.T) {
 	require.NoError(t, err)
 	loaded, err := Load(&buf)
 	require.NoError(t, err)
-	assert.Equal(t, "vip", loaded.Classify("投诉你们").Rule)
+	assert.Equal(t, "vip", must(loaded.Classify(bg, "投诉你们")).Rule)
 }
 
 func TestThreshold(t *testing.T) {
@@ -258,7 +258,7 @@ func TestThreshold(t *testing.T) {
 	// the model gets right.
 	right, rejected := 0, 0
 	for _, e := range inScope(val) {
-		r := m.ClassifyTop(e.Text, 1)
+		r := must(m.ClassifyTop(bg, e.Text, 1))
 		if r.Ranked[0].Intent == e.Intent {
 			right++
 			if r.OutOfScope {
@@ -271,7 +271,7 @@ func TestThreshold(t *testing.T) {
 	fixed, err := Train(context.Background(), train, &Options{Seed: 7, Hidden: 64, Threshold: 0.99})
 	require.NoError(t, err)
 	assert.Equal(t, ThresholdFixed, fixed.Info().ThresholdSource)
-	r := fixed.Classify("我的订单到哪了")
+	r := must(fixed.Classify(bg, "我的订单到哪了"))
 	assert.True(t, r.OutOfScope, "nothing reaches 0.99 under label smoothing")
 	assert.Empty(t, r.Intent)
 	assert.Equal(t, "order_status", r.Ranked[0].Intent, "the ranking stays available for suggestions")
@@ -332,7 +332,7 @@ func TestTokenizerOption(t *testing.T) {
 	loaded, err := Load(&buf)
 	require.NoError(t, err)
 	for _, q := range []string{"is it refundable", "tracking my orders", "我要退款"} {
-		assert.Equal(t, m.ClassifyTop(q, 100), loaded.ClassifyTop(q, 100), q)
+		assert.Equal(t, must(m.ClassifyTop(bg, q, 100)), must(loaded.ClassifyTop(bg, q, 100)), q)
 	}
 	o.Tokenizer = []byte("{not json")
 	_, err = Train(context.Background(), readTestdata(t, "train.tsv"), o)
@@ -341,7 +341,7 @@ func TestTokenizerOption(t *testing.T) {
 
 func TestClassifyTopZero(t *testing.T) {
 	m := trainedModel(t)
-	r := m.ClassifyTop("我想退款", 0)
+	r := must(m.ClassifyTop(bg, "我想退款", 0))
 	assert.Empty(t, r.Ranked)
 	assert.Equal(t, "refund", r.Intent)
 	assert.Greater(t, r.Confidence, 0.0)

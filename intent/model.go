@@ -357,13 +357,22 @@ func (m *Model) probs(s *scratch, txt string) bool {
 }
 
 // Classify returns the intent of text with the five best intents ranked.
-func (m *Model) Classify(txt string) Result {
-	return m.ClassifyTop(txt, defaultTopN)
+// The only error is ctx's, when it is done before the work starts: a
+// model classifies in microseconds and never blocks.
+func (m *Model) Classify(ctx context.Context, txt string) (Result, error) {
+	return m.ClassifyTop(ctx, txt, defaultTopN)
 }
 
 // ClassifyTop is Classify with the n best intents in Result.Ranked (none
 // when n <= 0; Intent and Confidence are set all the same).
-func (m *Model) ClassifyTop(txt string, n int) Result {
+func (m *Model) ClassifyTop(ctx context.Context, txt string, n int) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	return m.classifyTop(txt, n), nil
+}
+
+func (m *Model) classifyTop(txt string, n int) Result {
 	if r, ok := m.matchRules(txt); ok {
 		return r
 	}

@@ -43,8 +43,8 @@ func TestThresholdOnlyOOSExamples(t *testing.T) {
 	assert.Empty(t, info.Warnings)
 
 	held := readTestdata(t, "val_split.tsv")
-	top1 := Evaluate(m, inScope(held), EvalOptions{})
-	rep := Evaluate(m, held, EvalOptions{OutOfScope: "oos"})
+	top1 := must(Evaluate(bg, m, inScope(held), EvalOptions{}))
+	rep := must(Evaluate(bg, m, held, EvalOptions{OutOfScope: "oos"}))
 	assert.GreaterOrEqual(t, rep.InScopeAccuracy, top1.Accuracy-0.1,
 		"the threshold rejects few of the in-scope texts the model gets right (top-1 %.2f)", top1.Accuracy)
 	assert.Equal(t, info.Threshold, rep.Threshold)
@@ -80,7 +80,7 @@ func TestThresholdValidationNeverOff(t *testing.T) {
 		assert.Equal(t, ThresholdValidation, info.ThresholdSource, "seed %d", seed)
 		lowest := 1.0
 		for _, e := range inScope(o.Validation) {
-			if r := m.ClassifyTop(e.Text, 1); r.Ranked[0].Intent == e.Intent {
+			if r := must(m.ClassifyTop(bg, e.Text, 1)); r.Ranked[0].Intent == e.Intent {
 				lowest = min(lowest, r.Confidence)
 			}
 		}
@@ -156,7 +156,7 @@ func TestReportThreshold(t *testing.T) {
 			Warnings: []string{"only 2 out-of-scope examples <b>"}},
 	}
 	ex := []Example{{"a1", "a"}, {"o1", "oos"}}
-	rep := Evaluate(c, ex, EvalOptions{OutOfScope: "oos"})
+	rep := must(Evaluate(bg, c, ex, EvalOptions{OutOfScope: "oos"}))
 	assert.InDelta(t, 0.25, rep.Threshold, 1e-9)
 	assert.Equal(t, ThresholdDefault, rep.ThresholdSource)
 	assert.Equal(t, []string{"only 2 out-of-scope examples <b>"}, rep.ThresholdWarnings)
@@ -177,11 +177,11 @@ func TestReportThreshold(t *testing.T) {
 
 	// Top-1 evaluation says the threshold was not applied.
 	txt.Reset()
-	require.NoError(t, Evaluate(c, ex[:1], EvalOptions{}).WriteText(&txt))
+	require.NoError(t, must(Evaluate(bg, c, ex[:1], EvalOptions{})).WriteText(&txt))
 	assert.Contains(t, txt.String(), "not applied")
 
 	// A classifier that does not say has no threshold in its report.
-	plain := Evaluate(c.table, ex, EvalOptions{OutOfScope: "oos"})
+	plain := must(Evaluate(bg, c.table, ex, EvalOptions{OutOfScope: "oos"}))
 	assert.Empty(t, plain.ThresholdSource)
 	txt.Reset()
 	require.NoError(t, plain.WriteText(&txt))

@@ -23,7 +23,7 @@ func TestClassifyTraditional(t *testing.T) {
 	for _, e := range trad {
 		s, ok := simp[e.Intent]
 		require.True(t, ok, e.Intent)
-		rt, rs := m.Classify(e.Text), m.Classify(s)
+		rt, rs := must(m.Classify(bg, e.Text)), must(m.Classify(bg, s))
 		assert.Equal(t, e.Intent, rt.Intent, e.Text)
 		assert.Equal(t, rs.Intent, rt.Intent, e.Text)
 		assert.InDelta(t, rs.Confidence, rt.Confidence, 1e-9, e.Text)
@@ -35,6 +35,6 @@ func TestClassifyTraditional(t *testing.T) {
 	mr, err := Train(context.Background(), readTestdata(t, "train.tsv"), o)
 	require.NoError(t, err)
 	for in, want := range map[string]string{"我要投诉": "human_agent", "我要投訴": "human_agent", "快點退錢": "refund"} {
-		assert.Equal(t, want, mr.Classify(in).Intent, in)
+		assert.Equal(t, want, must(mr.Classify(bg, in)).Intent, in)
 	}
 }

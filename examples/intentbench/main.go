@@ -163,16 +163,19 @@ func main() {
 	}
 
 	title := fmt.Sprintf("Intent accuracy: %s", *testPath)
-	rep := intent.Evaluate(m, test, intent.EvalOptions{OutOfScope: *oosLabel, Title: title})
+	rep, err := intent.Evaluate(ctx, m, test, intent.EvalOptions{OutOfScope: *oosLabel, Title: title})
+	if err != nil {
+		fail(err)
+	}
 
 	// Latency: warm up, then time each query; report the median.
 	for _, e := range test {
-		m.Classify(e.Text)
+		m.Classify(ctx, e.Text)
 	}
 	lat := make([]float64, len(test))
 	for i, e := range test {
 		t := time.Now()
-		m.Classify(e.Text)
+		m.Classify(ctx, e.Text)
 		lat[i] = float64(time.Since(t).Nanoseconds()) / 1e3
 	}
 	slices.Sort(lat)
@@ -194,7 +197,10 @@ func main() {
 		if !ok {
 			continue
 		}
-		r := intent.Evaluate(m, tt, intent.EvalOptions{OutOfScope: *oosLabel})
+		r, err := intent.Evaluate(ctx, m, tt, intent.EvalOptions{OutOfScope: *oosLabel})
+		if err != nil {
+			fail(err)
+		}
 		if *oosLabel != "" {
 			tradAcc[style] = r.InScopeAccuracy
 			fmt.Printf("traditional characters (%s): in-scope accuracy %.2f %%, out-of-scope recall %.2f %%\n",
@@ -260,7 +266,11 @@ func inScopeTop1(m *intent.Model, test []intent.Example, oosLabel string) float6
 			in = append(in, e)
 		}
 	}
-	return intent.Evaluate(m.WithThreshold(0), in, intent.EvalOptions{}).Accuracy
+	rep, err := intent.Evaluate(context.Background(), m.WithThreshold(0), in, intent.EvalOptions{})
+	if err != nil {
+		fail(err)
+	}
+	return rep.Accuracy
 }
 
 // sampleShots keeps k examples of each intent: a seeded shuffle of the

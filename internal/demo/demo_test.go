@@ -97,7 +97,7 @@ func TestIntentAccuracy(t *testing.T) {
 	require.NoError(t, err)
 	test, err := demo.TestIntents()
 	require.NoError(t, err)
-	r := intent.Evaluate(m, test, intent.EvalOptions{OutOfScope: demo.OutOfScope})
+	r := must(intent.Evaluate(bg, m, test, intent.EvalOptions{OutOfScope: demo.OutOfScope}))
 	t.Logf("held-out in-scope accuracy %.3f on %d examples, out-of-scope recall %.3f on %d (threshold %.3f, %s)",
 		r.InScopeAccuracy, r.InScope, r.OOSRecall, r.OOS, r.Threshold, r.ThresholdSource)
 	for _, e := range r.Errors {
@@ -114,7 +114,7 @@ func TestIntentAccuracy(t *testing.T) {
 	for _, e := range test {
 		if starting[e.Intent] {
 			n++
-			if r := m.Classify(e.Text); r.Intent == e.Intent && r.Confidence >= dialogue.DefaultMinConfidence {
+			if r := must(m.Classify(bg, e.Text)); r.Intent == e.Intent && r.Confidence >= dialogue.DefaultMinConfidence {
 				sure++
 			}
 		}
@@ -133,10 +133,10 @@ func TestRules(t *testing.T) {
 		"帮我转人工":            "human",
 		"人工客服在吗":           "human",
 	} {
-		r := m.Classify(text)
+		r := must(m.Classify(bg, text))
 		assert.Equal(t, want, r.Intent, "%q", text)
 		assert.NotEmpty(t, r.Rule, "%q", text)
 	}
 	// A longer message is the model's to classify.
-	assert.Empty(t, m.Classify("DD2025061801 我要退货").Rule)
+	assert.Empty(t, must(m.Classify(bg, "DD2025061801 我要退货")).Rule)
 }

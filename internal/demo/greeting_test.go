@@ -40,7 +40,7 @@ func TestIntentTitles(t *testing.T) {
 	// A suggested title, picked, means its intent.
 	for name, bi := range demo.IntentTitles() {
 		for _, title := range []string{bi.Zh, bi.En} {
-			assert.Equal(t, name, m.Classify(title).Intent, "title %q", title)
+			assert.Equal(t, name, must(m.Classify(bg, title)).Intent, "title %q", title)
 		}
 	}
 }
