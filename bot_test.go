@@ -153,6 +153,7 @@ func TestReturnsFlowWithDigression(t *testing.T) {
 	r = env.say(t, "s2", "DD2025030501")
 	assert.Contains(t, texts(r), "原因")
 	r = env.say(t, "s2", "坏了")
+	assert.Contains(t, texts(r), "哪天上门取件", "the reason is taken and the pickup date asked for")
 	r = env.say(t, "s2", "明天")
 	assert.Contains(t, texts(r), "确认")
 	r = env.say(t, "s2", "是的")

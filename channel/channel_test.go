@@ -144,7 +144,8 @@ func TestRecover(t *testing.T) {
 				panic(boom)
 			}
 			var mp map[string]int
-			mp["x"]++ // a runtime panic in operator code
+			//lint:ignore SA5000 the test needs a runtime panic in operator code.
+			mp["x"]++
 			return channel.Reply{}, nil
 		}))
 	r, err := h.Handle(context.Background(), channel.Message{Text: "你好"})

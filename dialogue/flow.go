@@ -281,8 +281,6 @@ const (
 	OpLe    Op = "le"
 )
 
-func (o Op) numeric() bool { return o == OpGt || o == OpGe || o == OpLt || o == OpLe }
-
 // Validate checks the whole flow and returns a *FlowError listing every
 // problem, or nil.
 func (f *Flow) Validate() error {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // BoltOptions configures [OpenBolt]. The zero value is ready to use.
@@ -250,7 +251,7 @@ func (s *Bolt) Wait(ctx context.Context, after int64) error {
 }
 
 func (s *Bolt) wrap(err error) error {
-	if errors.Is(err, bolt.ErrDatabaseNotOpen) {
+	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
 		return fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 	return err

@@ -13,6 +13,8 @@ import (
 
 // testStore is the test an implementation's package has, under a name such
 // as TestStore: every check gets an empty store, closed when the check ends.
+//
+//lint:ignore U1000 go doc shows this whole file as the example; it is read, not called.
 func testStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) dialogue.Store {
 		s, err := boltstore.Open(filepath.Join(t.TempDir(), "sessions.db"), boltstore.Options{})

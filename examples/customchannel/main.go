@@ -53,9 +53,8 @@ import (
 
 // Errors of the crypto.
 var (
-	errSignature = errors.New("wecom: bad signature")
-	errDecrypt   = errors.New("wecom: cannot decrypt")
-	errReceiver  = errors.New("wecom: message for another corp")
+	errDecrypt  = errors.New("wecom: cannot decrypt")
+	errReceiver = errors.New("wecom: message for another corp")
 )
 
 // Crypto signs, encrypts and decrypts WeCom callback messages, as WeCom's

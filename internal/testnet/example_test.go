@@ -14,6 +14,8 @@ import (
 // testEchoOutage is a test that puts a Proxy between a client and a server
 // (here a tiny echo server; in the bot's tests, Redis or PostgreSQL) and
 // takes the network down and up again.
+//
+//lint:ignore U1000 go doc shows this whole file as the example; it is read, not called.
 func testEchoOutage(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

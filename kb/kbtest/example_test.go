@@ -12,6 +12,8 @@ import (
 
 // testConformance is the test a store's package has, under a name such as
 // TestConformance: every subtest gets an empty store, closed when it ends.
+//
+//lint:ignore U1000 go doc shows this whole file as the example; it is read, not called.
 func testConformance(t *testing.T) {
 	kbtest.Run(t, func(t *testing.T) kb.Store {
 		s, err := kb.OpenBolt(filepath.Join(t.TempDir(), "kb.db"), nil)

@@ -12,6 +12,8 @@ import (
 
 // testLog is the test an implementation's package has, under a name such as
 // TestLog: every check gets an empty log, closed when the check ends.
+//
+//lint:ignore U1000 go doc shows this whole file as the example; it is read, not called.
 func testLog(t *testing.T) {
 	audittest.Run(t, func(t *testing.T) audit.Log {
 		l, err := audit.OpenFile(filepath.Join(t.TempDir(), "audit.jsonl"), audit.FileOptions{})
