@@ -10,6 +10,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/kefuai/kefu/internal/flock"
 )
 
 // FileOptions configure a FileLog. The zero value works.
@@ -31,6 +33,9 @@ type FileLog struct {
 	head Head
 }
 
+// ErrLocked is returned by OpenFile when another process has the log open.
+var ErrLocked = errors.New("audit: log file in use by another process")
+
 // OpenFile opens or creates the log at path and finds its head. It does
 // not verify the chain: call Verify for that.
 func OpenFile(path string, opts FileOptions) (*FileLog, error) {
@@ -38,9 +43,12 @@ func OpenFile(path string, opts FileOptions) (*FileLog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
-	if err := lockFile(f); err != nil {
+	if err := flock.Lock(f); err != nil {
 		f.Close()
-		return nil, err
+		if errors.Is(err, flock.ErrLocked) {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("audit: %w", err)
 	}
 	l := &FileLog{path: path, now: opts.Now, f: f}
 	if l.now == nil {

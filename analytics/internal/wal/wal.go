@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/kefuai/kefu/internal/flock"
 )
 
 // ErrFull is returned by Append when the log holds MaxBytes.
@@ -401,4 +403,20 @@ func (l *Log) Close() error {
 	}
 	l.closed = true
 	return errors.Join(l.cur.Sync(), l.cur.Close(), l.cursorFile.Sync(), l.cursorFile.Close(), l.lock.Close())
+}
+
+// lockDir takes an exclusive lock on dir, so that two logs never share it.
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("wal: %w", err)
+	}
+	if err := flock.Lock(f); err != nil {
+		f.Close()
+		if errors.Is(err, flock.ErrLocked) {
+			return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
+		}
+		return nil, fmt.Errorf("wal: %w", err)
+	}
+	return f, nil
 }
