@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kefuai/kefu/analytics/internal/wal"
+	"github.com/kefuai/kefu/internal/backoff"
 )
 
 // ErrClosed is returned by Dispatcher methods after Close.
@@ -488,7 +489,7 @@ func (d *Dispatcher) runDurable(r *hookRunner) {
 	sync := time.NewTicker(r.dur.SyncInterval)
 	defer sync.Stop()
 	stopping := false
-	backoff := r.dur.RetryMin
+	bo := backoff.Backoff{Min: r.dur.RetryMin, Max: r.dur.RetryMax}
 	// pause waits for d, syncing meanwhile; it reports false when the
 	// dispatcher gives up.
 	pause := func(dur time.Duration) bool {
@@ -509,10 +510,9 @@ func (d *Dispatcher) runDurable(r *hookRunner) {
 		recs, next, err := r.wal.Next(d.opts.BatchSize)
 		if err != nil {
 			d.log.Error("analytics: durable hook log", "hook", r.name, "err", err)
-			if !pause(backoff) {
+			if !pause(bo.Next()) {
 				return
 			}
-			backoff = min(2*backoff, r.dur.RetryMax)
 			continue
 		}
 		if len(recs) == 0 {
@@ -544,16 +544,15 @@ func (d *Dispatcher) runDurable(r *hookRunner) {
 			n, err := d.call(r, batch, true)
 			d.account(r, len(batch), n, err)
 			if err == nil {
-				backoff = r.dur.RetryMin
+				bo.Reset()
 				break
 			}
 			if _, ok := r.hook.(BatchHook); !ok || len(batch) == 1 {
 				batch = batch[n:] // the first n were taken
 			}
-			if !pause(backoff) {
+			if !pause(bo.Next()) {
 				return // undelivered events stay in the log
 			}
-			backoff = min(2*backoff, r.dur.RetryMax)
 		}
 		if err := r.wal.Commit(next); err != nil {
 			d.log.Error("analytics: durable hook log", "hook", r.name, "err", err)

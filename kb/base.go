@@ -2,11 +2,12 @@ package kb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/kefuai/kefu/internal/backoff"
 )
 
 // Options configures a [Base]. The zero value is ready to use.
@@ -223,7 +224,7 @@ func (b *Base) Close() error {
 func (b *Base) follow(ctx context.Context) {
 	defer close(b.done)
 	w, _ := b.st.(Waiter)
-	backoff := 50 * time.Millisecond
+	bo := backoff.Backoff{Max: 2 * time.Second}
 	failing := false
 	for ctx.Err() == nil {
 		b.mu.Lock()
@@ -233,7 +234,7 @@ func (b *Base) follow(ctx context.Context) {
 		if w != nil {
 			err = w.Wait(ctx, seq)
 		} else {
-			err = sleep(ctx, b.poll)
+			err = backoff.Sleep(ctx, b.poll)
 		}
 		if err == nil {
 			err = b.Sync(ctx)
@@ -246,16 +247,16 @@ func (b *Base) follow(ctx context.Context) {
 				b.log.Warn("kb: following the store failed; searches use the index as it is", "err", err)
 			}
 			failing = true
-			if errors.Is(sleep(ctx, backoff), context.Canceled) {
+			if backoff.Sleep(ctx, bo.Next()) != nil {
 				return
 			}
-			backoff = min(2*backoff, 2*time.Second)
 			continue
 		}
 		if failing {
 			b.log.Info("kb: following the store again")
 		}
-		failing, backoff = false, 50*time.Millisecond
+		failing = false
+		bo.Reset()
 	}
 }
 
@@ -266,15 +267,4 @@ func positive(d, def time.Duration) time.Duration {
 		d = def
 	}
 	return max(d, time.Millisecond)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -37,7 +37,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -47,6 +46,7 @@ import (
 
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/channel/internal/wire"
+	"github.com/kefuai/kefu/internal/backoff"
 )
 
 // Errors of a Sender.
@@ -286,6 +286,7 @@ func (s *Sender) deliver(t Ticket) {
 		return
 	}
 	log := s.opts.Logger.With("ticket", t.ID, "session", t.SessionID)
+	bo := backoff.Backoff{Min: s.opts.MinBackoff, Max: s.opts.MaxBackoff}
 	for attempt := 1; ; attempt++ {
 		wait, final, err := s.attempt(t.ID, body)
 		if err == nil {
@@ -298,14 +299,12 @@ func (s *Sender) deliver(t Ticket) {
 			return
 		}
 		if wait <= 0 {
-			d := min(s.opts.MaxBackoff, s.opts.MinBackoff<<min(attempt-1, 30))
-			wait = d/2 + rand.N(d/2+1) // equal jitter
+			wait = bo.Next()
 		}
+		wait = min(wait, s.opts.MaxBackoff)
 		log.Warn("webhook: delivery failed, retrying", "attempt", attempt, "in", wait, "err", err)
 		s.retries.Add(1)
-		select {
-		case <-time.After(min(wait, s.opts.MaxBackoff)):
-		case <-s.ctx.Done():
+		if backoff.Sleep(s.ctx, wait) != nil {
 			s.failed.Add(1)
 			return
 		}

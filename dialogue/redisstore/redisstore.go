@@ -16,9 +16,9 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	mrand "math/rand/v2"
 	"time"
 
+	"github.com/kefuai/kefu/internal/backoff"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/kefuai/kefu/dialogue"
@@ -142,7 +142,7 @@ func (s *Store) Update(ctx context.Context, id string, ttl time.Duration, fn fun
 	keys := s.keys(id)
 	token := rand.Text()
 	deadline := time.Now().Add(s.lockWait)
-	backoff := time.Millisecond
+	bo := backoff.Backoff{Min: time.Millisecond, Max: 50 * time.Millisecond}
 	var (
 		version string
 		old     []byte
@@ -165,18 +165,12 @@ func (s *Store) Update(ctx context.Context, id string, ttl time.Duration, fn fun
 		}
 		// Wait a little, never past the lock's expiry, with jitter so that
 		// waiting instances do not poll in step.
-		wait := backoff
+		wait := bo.Next()
 		if pttl, _ := res[1].(int64); pttl > 0 {
 			wait = min(wait, time.Duration(pttl)*time.Millisecond)
 		}
-		wait += mrand.N(wait/2 + 1)
-		backoff = min(2*backoff, 50*time.Millisecond)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := backoff.Sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
 

@@ -25,6 +25,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kefuai/kefu/internal/backoff"
 	"github.com/kefuai/kefu/kb"
 )
 
@@ -396,14 +397,15 @@ func (s *Store) wake() {
 // backoff when it is lost.
 func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) {
 	defer close(s.done)
-	backoff := 50 * time.Millisecond
+	bo := backoff.Backoff{Max: 2 * time.Second}
 	failing := false
 	for ctx.Err() == nil {
 		err := s.listenOnce(ctx, cfg, func() {
 			if failing {
 				s.log.Info("kbpg: change listener reconnected")
 			}
-			failing, backoff = false, 50*time.Millisecond
+			failing = false
+			bo.Reset()
 		})
 		if ctx.Err() != nil {
 			return
@@ -412,14 +414,9 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) {
 			s.log.Warn("kbpg: change listener lost its connection; retrying", "err", err)
 		}
 		failing = true
-		t := time.NewTimer(backoff)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
+		if backoff.Sleep(ctx, bo.Next()) != nil {
 			return
 		}
-		backoff = min(2*backoff, 2*time.Second)
 	}
 }
 
