@@ -9,6 +9,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/kefuai/kefu/internal/svgchart"
 )
 
 // Format is an output format of a Report.
@@ -174,8 +176,6 @@ func dur(sec float64) string {
 	return fmt.Sprintf("%d min %02d s", int(sec)/60, int(sec)%60)
 }
 
-func esc(s string) string { return template.HTMLEscapeString(s) }
-
 // barChart draws horizontal bars for counts.
 func barChart(items []Count, color string) template.HTML {
 	if len(items) == 0 {
@@ -186,12 +186,10 @@ func barChart(items []Count, color string) template.HTML {
 	for _, c := range items {
 		maxC = max(maxC, c.Count)
 	}
-	h := rowH*len(items) + 8
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" width="100%%" role="img">`, width, h)
+	ch := svgchart.Chart{ViewW: width, ViewH: float64(rowH*len(items) + 8), Width: "100%"}
 	for i, c := range items {
-		y := 4 + i*rowH
-		bw := float64(width-labelW-90) * float64(c.Count) / float64(maxC)
+		y := float64(4 + i*rowH)
+		bw := math.Max(float64(width-labelW-90)*float64(c.Count)/float64(maxC), 1)
 		name := c.Name
 		if name == "" {
 			name = "unknown"
@@ -199,12 +197,13 @@ func barChart(items []Count, color string) template.HTML {
 		if r := []rune(name); len(r) > 16 {
 			name = string(r[:15]) + "…"
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="lbl">%s</text>`, labelW-8, y+18, esc(name))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="3" fill="%s"><title>%s: %d</title></rect>`, labelW, y+4, math.Max(bw, 1), rowH-8, color, esc(c.Name), c.Count)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="val">%d · %s</text>`, float64(labelW)+math.Max(bw, 1)+6, y+18, c.Count, pct(c.Share))
+		ch.Add(
+			svgchart.Shape{Kind: svgchart.Text, X: labelW - 8, Y: y + 18, Anchor: "end", Class: "lbl", Text: name},
+			svgchart.Shape{Kind: svgchart.Rect, X: labelW, Y: y + 4, W: bw, H: rowH - 8, Rx: 3, Fill: color, Title: fmt.Sprintf("%s: %d", c.Name, c.Count)},
+			svgchart.Shape{Kind: svgchart.Text, X: labelW + bw + 6, Y: y + 18, Class: "val", Text: fmt.Sprintf("%d · %s", c.Count, pct(c.Share))},
+		)
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return ch.Render()
 }
 
 // lineChart draws daily inbound messages and sessions.
@@ -226,36 +225,40 @@ func lineChart(days []DayVolume) template.HTML {
 		return float64(left) + pw*float64(i)/float64(len(days)-1)
 	}
 	y := func(v int) float64 { return float64(top) + ph*(1-float64(v)/float64(maxV)) }
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" width="100%%" role="img">`, width, height)
+	ch := svgchart.Chart{ViewW: width, ViewH: height, Width: "100%"}
 	for k := 0; k <= 4; k++ {
 		v := maxV * k / 4
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" class="grid"/><text x="%d" y="%.1f" text-anchor="end" class="axis">%d</text>`,
-			left, width-right, y(v), y(v), left-6, y(v)+4, v)
+		ch.Add(
+			svgchart.Shape{Kind: svgchart.Line, X: left, X2: width - right, Y: y(v), Y2: y(v), Class: "grid"},
+			svgchart.Shape{Kind: svgchart.Text, X: left - 6, Y: y(v) + 4, Anchor: "end", Class: "axis", Text: strconv.Itoa(v)},
+		)
 	}
 	step := max(1, len(days)/8)
 	last := len(days) - 1
 	for i, d := range days {
 		if (i%step == 0 && (i == last || last-i > step/2)) || i == last {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x(i), height-bottom+16, d.Date[5:])
+			ch.Add(svgchart.Shape{Kind: svgchart.Text, X: x(i), Y: height - bottom + 16, Anchor: "middle", Class: "axis", Text: d.Date[5:]})
 		}
 	}
 	series := func(get func(DayVolume) int, color string) {
-		var pts []string
+		line := svgchart.Shape{Kind: svgchart.Polyline, Stroke: color, StrokeWidth: 2.5}
 		for i, d := range days {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(get(d))))
+			line.Points = append(line.Points, [2]float64{x(i), y(get(d))})
 		}
-		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2.5" stroke-linejoin="round" points="%s"/>`, color, strings.Join(pts, " "))
+		ch.Add(line)
 		for i, d := range days {
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"><title>%s: %d</title></circle>`, x(i), y(get(d)), color, d.Date, get(d))
+			ch.Add(svgchart.Shape{Kind: svgchart.Circle, X: x(i), Y: y(get(d)), R: 2.5, Fill: color, Title: fmt.Sprintf("%s: %d", d.Date, get(d))})
 		}
 	}
 	series(func(d DayVolume) int { return d.MessagesIn }, "#2f6fdf")
 	series(func(d DayVolume) int { return d.Sessions }, "#f08c2e")
-	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="10" height="10" fill="#2f6fdf"/><text x="%d" y="%d" class="axis">客户消息 messages in</text>`, left+4, height-20, left+18, height-11)
-	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="10" height="10" fill="#f08c2e"/><text x="%d" y="%d" class="axis">会话 sessions</text>`, left+170, height-20, left+184, height-11)
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	ch.Add(
+		svgchart.Shape{Kind: svgchart.Rect, X: left + 4, Y: height - 20, W: 10, H: 10, Fill: "#2f6fdf"},
+		svgchart.Shape{Kind: svgchart.Text, X: left + 18, Y: height - 11, Class: "axis", Text: "客户消息 messages in"},
+		svgchart.Shape{Kind: svgchart.Rect, X: left + 170, Y: height - 20, W: 10, H: 10, Fill: "#f08c2e"},
+		svgchart.Shape{Kind: svgchart.Text, X: left + 184, Y: height - 11, Class: "axis", Text: "会话 sessions"},
+	)
+	return ch.Render()
 }
 
 // niceCeil rounds v up to a number whose quarters are round too.
@@ -282,23 +285,23 @@ func ratingChart(dist [5]int) template.HTML {
 		total += c
 	}
 	colors := [5]string{"#d9534f", "#f0883e", "#e5c033", "#8cc152", "#3fa34d"}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" width="360" role="img">`, width, height)
+	ch := svgchart.Chart{ViewW: width, ViewH: height, Width: "360"}
 	ph := float64(height - top - bottom)
 	for i, c := range dist {
-		x := 20 + i*(colW+gap)
+		x := float64(20 + i*(colW+gap))
 		h := ph * float64(c) / float64(maxC)
-		fmt.Fprintf(&b, `<rect x="%d" y="%.1f" width="%d" height="%.1f" rx="3" fill="%s"><title>%d★: %d</title></rect>`, x, float64(top)+ph-h, colW, math.Max(h, 1), colors[i], i+1, c)
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="middle" class="val">%d</text>`, x+colW/2, float64(top)+ph-h-5, c)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" class="lbl">%d ★</text>`, x+colW/2, height-18, i+1)
 		share := 0.0
 		if total > 0 {
 			share = float64(c) / float64(total)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" class="axis">%s</text>`, x+colW/2, height-4, pct(share))
+		ch.Add(
+			svgchart.Shape{Kind: svgchart.Rect, X: x, Y: top + ph - h, W: colW, H: math.Max(h, 1), Rx: 3, Fill: colors[i], Title: fmt.Sprintf("%d★: %d", i+1, c)},
+			svgchart.Shape{Kind: svgchart.Text, X: x + colW/2, Y: top + ph - h - 5, Anchor: "middle", Class: "val", Text: strconv.Itoa(c)},
+			svgchart.Shape{Kind: svgchart.Text, X: x + colW/2, Y: height - 18, Anchor: "middle", Class: "lbl", Text: fmt.Sprintf("%d ★", i+1)},
+			svgchart.Shape{Kind: svgchart.Text, X: x + colW/2, Y: height - 4, Anchor: "middle", Class: "axis", Text: pct(share)},
+		)
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return ch.Render()
 }
 
 var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{

@@ -6,7 +6,8 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strings"
+
+	"github.com/kefuai/kefu/internal/svgchart"
 )
 
 // WriteHTML writes the report as one self-contained HTML page (no external
@@ -24,7 +25,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		"Title":      cmpStr(r.Title, "Intent accuracy report"),
 		"Scores":     scores,
 		"Confusions": r.TopConfusions(20),
-		"Heatmap":    template.HTML(r.heatmapSVG()),
+		"Heatmap":    r.heatmapSVG(),
 		"FoldMean":   mean,
 		"FoldSD":     sd,
 		"Errors":     r.Errors[:min(len(r.Errors), 50)],
@@ -51,7 +52,7 @@ func cmpFloat(a, b float64) int {
 
 // heatmapSVG draws the confusion matrix, each row normalized by its gold
 // count, as an SVG heat map. Cell titles give the exact counts.
-func (r *Report) heatmapSVG() string {
+func (r *Report) heatmapSVG() template.HTML {
 	n := len(r.Labels)
 	if n == 0 {
 		return ""
@@ -70,10 +71,9 @@ func (r *Report) heatmapSVG() string {
 		margin = 10
 	}
 	size := margin + cell*float64(n)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg width="%.0f" height="%.0f" font-family="sans-serif" font-size="%.0f" role="img" aria-label="confusion matrix">`,
-		size+4, size+4, math.Min(cell-2, 11))
-	fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#f7f7f7"/>`, margin, margin, cell*float64(n), cell*float64(n))
+	ch := svgchart.Chart{ViewW: math.Round(size + 4), Height: math.Round(size + 4), FontFamily: "sans-serif",
+		FontSize: math.Round(math.Min(cell-2, 11)), Label: "confusion matrix"}
+	ch.Add(svgchart.Shape{Kind: svgchart.Rect, X: margin, Y: margin, W: cell * float64(n), H: cell * float64(n), Fill: "#f7f7f7"})
 	for i, row := range r.Confusion {
 		total := 0
 		for _, c := range row {
@@ -84,20 +84,18 @@ func (r *Report) heatmapSVG() string {
 				continue
 			}
 			f := float64(c) / float64(total)
-			color := heatColor(f, i == j)
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s → %s: %d of %d</title></rect>`,
-				margin+cell*float64(j), margin+cell*float64(i), cell, cell, color,
-				template.HTMLEscapeString(r.Labels[i]), template.HTMLEscapeString(r.Labels[j]), c, total)
+			ch.Add(svgchart.Shape{Kind: svgchart.Rect, X: margin + cell*float64(j), Y: margin + cell*float64(i), W: cell, H: cell,
+				Fill: heatColor(f, i == j), Title: fmt.Sprintf("%s → %s: %d of %d", r.Labels[i], r.Labels[j], c, total)})
 		}
 		if showLabels {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`, margin-3, margin+cell*float64(i)+cell-2,
-				template.HTMLEscapeString(r.Labels[i]))
-			fmt.Fprintf(&b, `<text transform="translate(%.1f,%.1f) rotate(-90)" text-anchor="start">%s</text>`,
-				margin+cell*float64(i)+cell-2, margin-3, template.HTMLEscapeString(r.Labels[i]))
+			ch.Add(
+				svgchart.Shape{Kind: svgchart.Text, X: margin - 3, Y: margin + cell*float64(i) + cell - 2, Anchor: "end", Text: r.Labels[i]},
+				svgchart.Shape{Kind: svgchart.Text, Transform: fmt.Sprintf("translate(%.1f,%.1f) rotate(-90)", margin+cell*float64(i)+cell-2, margin-3),
+					Anchor: "start", Text: r.Labels[i]},
+			)
 		}
 	}
-	b.WriteString(`</svg>`)
-	return b.String()
+	return ch.Render()
 }
 
 // heatColor maps a share to a colour: blue shades on the diagonal (right),
