@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/kefuai/kefu/internal/yamlx"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -38,9 +36,11 @@ func ParseFlow(name string, data []byte) (f *Flow, err error) {
 		return nil, &FlowError{Flow: name, Problems: ps}
 	}
 
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return fail(yamlProblems(err)...)
+	root, err := yamlx.Parse(data)
+	if err != nil {
+		var se yamlx.Error
+		errors.As(err, &se)
+		return fail(Problem{Pos: Pos{Line: se.Line, Column: se.Column}, Msg: se.Msg})
 	}
 	if len(root.Content) == 0 {
 		return fail(Problem{Pos: Pos{Line: 1}, Msg: "empty flow file"})
@@ -52,16 +52,15 @@ func ParseFlow(name string, data []byte) (f *Flow, err error) {
 
 	var probs []Problem
 	f = &Flow{}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
-		var te *yaml.TypeError
-		if !errors.As(err, &te) || slices.ContainsFunc(te.Errors, func(m string) bool { return strings.Contains(m, "already defined") }) {
-			// The decoder stopped: the flow is incomplete, and checking
-			// it would only report the consequences.
-			return fail(yamlProblems(err)...)
-		}
-		probs = append(probs, yamlProblems(err)...)
+	repeated := false
+	for _, e := range yamlx.Decode(doc, f) {
+		probs = append(probs, Problem{Pos: Pos{Line: e.Line, Column: e.Column}, Path: e.Path, Msg: e.Msg})
+		repeated = repeated || strings.HasSuffix(e.Msg, " repeated")
+	}
+	if repeated {
+		// Which of the repeated values counts is a guess: checking the
+		// flow would only report the consequences.
+		return fail(probs...)
 	}
 	idx := map[string]Pos{}
 	indexNode(doc, "", idx)
@@ -128,30 +127,6 @@ func LoadFlows(fsys fs.FS, patterns ...string) ([]*Flow, error) {
 		return nil, fe
 	}
 	return flows, nil
-}
-
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+)(?:: column (\d+))?: (.*)$`)
-
-// yamlProblems turns a YAML error into problems with line numbers.
-func yamlProblems(err error) []Problem {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	ps := make([]Problem, 0, len(msgs))
-	for _, m := range msgs {
-		p := Problem{Msg: strings.TrimPrefix(m, "yaml: ")}
-		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
-			p.Pos.Line, _ = strconv.Atoi(sm[1])
-			p.Pos.Column, _ = strconv.Atoi(sm[2])
-			p.Msg = sm[3]
-		}
-		ps = append(ps, p)
-	}
-	return ps
 }
 
 // indexNode records the position of every element under n by its path

@@ -48,7 +48,7 @@ func TestParseFlowReportsEveryProblemWithItsLine(t *testing.T) {
 		{30, `state "orphan" is unreachable`},
 		{33, `state "submit" is unreachable`},
 		{35, "exactly one of say, answer, call, ticket, handoff"},
-		{37, "field prompts not found"},
+		{37, `unknown field "prompts"`},
 	} {
 		found := false
 		for _, p := range fe.Problems {
