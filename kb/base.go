@@ -139,8 +139,8 @@ func (b *Base) WaitLearned(ctx context.Context) error {
 func (b *Base) learnLoop(ctx context.Context) {
 	defer close(b.lnDone)
 	train := func() {
-		gen := b.ix.Generation()
-		if err := b.ln.Train(ctx, b.ix.Entries(), gen); err != nil && ctx.Err() == nil {
+		gen := b.ix.generation()
+		if err := b.ln.trainGen(ctx, b.ix.Entries(), gen); err != nil && ctx.Err() == nil {
 			b.log.Warn("kb: training the learner failed; searches rank lexically", "err", err)
 		}
 	}
@@ -148,20 +148,20 @@ func (b *Base) learnLoop(ctx context.Context) {
 	close(b.learnt)
 	tick := time.NewTicker(max(min(b.relearn/4, 500*time.Millisecond), time.Millisecond))
 	defer tick.Stop()
-	lastGen, lastChange := b.ix.Generation(), time.Now()
+	lastGen, lastChange := b.ix.generation(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-tick.C:
-			gen := b.ix.Generation()
+			gen := b.ix.generation()
 			if gen != lastGen {
 				lastGen, lastChange = gen, now
 				continue
 			}
-			if trained, ok := b.ln.Generation(); (!ok || trained != gen) && now.Sub(lastChange) >= b.relearn {
+			if trained, ok := b.ln.generation(); (!ok || trained != gen) && now.Sub(lastChange) >= b.relearn {
 				train()
-				lastGen = b.ix.Generation()
+				lastGen = b.ix.generation()
 			}
 		}
 	}
@@ -191,7 +191,7 @@ func (b *Base) Write(ctx context.Context, batch Batch) ([]Revision, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.ix.Apply(revs...)
+	b.ix.applyRevs(revs...)
 	return revs, nil
 }
 
@@ -208,7 +208,7 @@ func (b *Base) Sync(ctx context.Context) error {
 		if len(revs) == 0 {
 			return nil
 		}
-		b.ix.Apply(revs...)
+		b.ix.applyRevs(revs...)
 		b.seq = revs[len(revs)-1].Seq
 	}
 }

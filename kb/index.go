@@ -29,8 +29,7 @@ type IndexOptions struct {
 }
 
 // Reranker rescores the candidates of a lexical search, for example with a
-// model trained on the entries' questions (see [Index.Entries] and
-// [Index.Generation] to train it and to notice when it is stale). It
+// model trained on the entries' questions (see [Index.Entries]). It
 // receives at most [IndexOptions.Candidates] hits, best lexical match
 // first (none when nothing matched lexically), and returns hits in its
 // own order with its own Score and Confidence: a subset of the
@@ -274,17 +273,17 @@ func (ix *Index) Entries() []Entry {
 	return out
 }
 
-// Generation returns a number that grows with every change to the index,
+// generation returns a number that grows with every change to the index,
 // so that something derived from its entries can tell it is stale.
-func (ix *Index) Generation() uint64 {
+func (ix *Index) generation() uint64 {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.gen
 }
 
-// Version returns the highest version of id the index has seen, in a put
+// version returns the highest version of id the index has seen, in a put
 // or a delete, and 0 if none.
-func (ix *Index) Version(id string) int64 {
+func (ix *Index) version(id string) int64 {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.vers[id]
@@ -323,11 +322,11 @@ func (ix *Index) Delete(ids ...string) {
 	ix.apply(chs)
 }
 
-// Apply applies revisions from a [Store]. A revision whose version is not
+// applyRevs applies revisions from a [Store]. A revision whose version is not
 // higher than the one the index holds for its ID is skipped, so revisions
 // may be applied more than once and a late revision never undoes a newer
 // one. It reports how many revisions changed the index.
-func (ix *Index) Apply(revs ...Revision) int {
+func (ix *Index) applyRevs(revs ...Revision) int {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
 	chs := make([]change, 0, len(revs))

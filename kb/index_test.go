@@ -133,13 +133,13 @@ func TestSearchCanceled(t *testing.T) {
 func TestIndexUpdates(t *testing.T) {
 	ix := newTestIndex(t, IndexOptions{}, faq()...)
 	assert.Equal(t, "refund", top(t, ix, "我要退钱", SearchOptions{}))
-	gen := ix.Generation()
+	gen := ix.generation()
 
 	// Replace: the old questions no longer match, the new ones do.
 	e := faq()[0]
 	e.Similar = []string{"退货退款"}
 	ix.Put(e)
-	assert.Greater(t, ix.Generation(), gen)
+	assert.Greater(t, ix.generation(), gen)
 	assert.Empty(t, top(t, ix, "我要退钱", SearchOptions{}))
 	assert.Equal(t, "refund", top(t, ix, "退货退款", SearchOptions{}))
 
@@ -174,14 +174,14 @@ func TestIndexApplyOrdersByVersion(t *testing.T) {
 	ix := newTestIndex(t, IndexOptions{})
 	v1 := Entry{ID: "a", Question: "旧问题", Version: 1}
 	v2 := Entry{ID: "a", Question: "新问题", Version: 2}
-	assert.Equal(t, 1, ix.Apply(Revision{Op: OpPut, Entry: v2}))
-	assert.Equal(t, 0, ix.Apply(Revision{Op: OpPut, Entry: v1}), "an older revision is skipped")
+	assert.Equal(t, 1, ix.applyRevs(Revision{Op: OpPut, Entry: v2}))
+	assert.Equal(t, 0, ix.applyRevs(Revision{Op: OpPut, Entry: v1}), "an older revision is skipped")
 	assert.Equal(t, "a", top(t, ix, "新问题", SearchOptions{}))
-	assert.Equal(t, int64(2), ix.Version("a"))
+	assert.Equal(t, int64(2), ix.version("a"))
 
 	del := v2
 	del.Version = 3
-	assert.Equal(t, 1, ix.Apply(Revision{Op: OpDelete, Entry: del}, Revision{Op: OpPut, Entry: v2}))
+	assert.Equal(t, 1, ix.applyRevs(Revision{Op: OpDelete, Entry: del}, Revision{Op: OpPut, Entry: v2}))
 	assert.Empty(t, top(t, ix, "新问题", SearchOptions{}))
 	assert.Equal(t, 0, ix.Len())
 
@@ -189,7 +189,7 @@ func TestIndexApplyOrdersByVersion(t *testing.T) {
 	v4, v5 := v2, v2
 	v4.Version, v4.Question = 4, "第四版"
 	v5.Version, v5.Question = 5, "第五版"
-	assert.Equal(t, 1, ix.Apply(Revision{Op: OpPut, Entry: v4}, Revision{Op: OpPut, Entry: v5}))
+	assert.Equal(t, 1, ix.applyRevs(Revision{Op: OpPut, Entry: v4}, Revision{Op: OpPut, Entry: v5}))
 	assert.Equal(t, "第五版", ix.Entries()[0].Question)
 }
 

@@ -114,9 +114,9 @@ func NewLearner(opts LearnOptions) (*Learner, error) {
 		min: max(cmp.Or(opts.MinEntries, 10), 2), seed: opts.Seed}, nil
 }
 
-// Generation returns the index generation of the entries the last
+// generation returns the index generation of the entries the last
 // training saw, and false before the first training.
-func (l *Learner) Generation() (uint64, bool) {
+func (l *Learner) generation() (uint64, bool) {
 	m := l.cur.Load()
 	if m == nil {
 		return 0, false
@@ -124,12 +124,17 @@ func (l *Learner) Generation() (uint64, bool) {
 	return m.gen, true
 }
 
-// Train trains a model on the enabled entries and makes it current; gen
-// records which index generation they came from (see [Index.Generation]).
+// Train trains a model on the enabled entries and makes it current.
 // With fewer than MinEntries enabled entries, or more than MaxEntries, there is no
 // model and Rerank passes the lexical ranking through. Calls are
 // serialized; a cancelled ctx stops training and keeps the old model.
-func (l *Learner) Train(ctx context.Context, entries []Entry, gen uint64) error {
+func (l *Learner) Train(ctx context.Context, entries []Entry) error {
+	return l.trainGen(ctx, entries, 0)
+}
+
+// trainGen is Train recording which index generation the entries came from,
+// so that a Base can tell when its learner is stale.
+func (l *Learner) trainGen(ctx context.Context, entries []Entry, gen uint64) error {
 	l.train.Lock()
 	defer l.train.Unlock()
 	enabled := 0

@@ -17,15 +17,15 @@ func TestLearnerReranks(t *testing.T) {
 	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
 
 	// Before training the lexical ranking passes through.
-	_, ok := ln.Generation()
+	_, ok := ln.generation()
 	assert.False(t, ok)
 	lexical, err := ix.Search(ctx, "退款", SearchOptions{MinConfidence: -1})
 	require.NoError(t, err)
 
-	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
-	gen, ok := ln.Generation()
+	require.NoError(t, ln.trainGen(ctx, ix.Entries(), ix.generation()))
+	gen, ok := ln.generation()
 	require.True(t, ok)
-	assert.Equal(t, ix.Generation(), gen)
+	assert.Equal(t, ix.generation(), gen)
 
 	hits, err := ix.Search(ctx, "退款", SearchOptions{MinConfidence: -1})
 	require.NoError(t, err)
@@ -59,8 +59,8 @@ func TestLearnerLimits(t *testing.T) {
 
 	ln, err := NewLearner(LearnOptions{MaxEntries: 3, MinEntries: 2})
 	require.NoError(t, err)
-	require.NoError(t, ln.Train(ctx, faq(), 7))
-	gen, ok := ln.Generation()
+	require.NoError(t, ln.trainGen(ctx, faq(), 7))
+	gen, ok := ln.generation()
 	assert.True(t, ok)
 	assert.Equal(t, uint64(7), gen, "the attempt is recorded even without a model")
 	hits := []Hit{{Entry: Entry{ID: "a"}, Score: 2, Confidence: 0.2}, {Entry: Entry{ID: "b"}, Score: 1, Confidence: 0.9}}
@@ -72,7 +72,7 @@ func TestLearnerLimits(t *testing.T) {
 	cancel()
 	small, err := NewLearner(LearnOptions{MinEntries: 2})
 	require.NoError(t, err)
-	assert.Error(t, small.Train(cctx, faq(), 1))
+	assert.Error(t, small.Train(cctx, faq()))
 }
 
 func TestBaseRelearnsAfterEdits(t *testing.T) {
@@ -87,8 +87,8 @@ func TestBaseRelearnsAfterEdits(t *testing.T) {
 	require.NoError(t, err)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		gen, ok := b.Learner().Generation()
-		if ok && gen == b.Index().Generation() {
+		gen, ok := b.Learner().generation()
+		if ok && gen == b.Index().generation() {
 			break
 		}
 		require.True(t, time.Now().Before(deadline), "the learner never caught up with the edit")
@@ -116,7 +116,7 @@ func BenchmarkLearnerRerank(b *testing.B) {
 	ln, err := NewLearner(LearnOptions{})
 	require.NoError(b, err)
 	ix := newTestIndex(b, IndexOptions{Reranker: ln}, es...)
-	require.NoError(b, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	require.NoError(b, ln.trainGen(ctx, ix.Entries(), ix.generation()))
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ix.Search(ctx, "如何处理12号业务", SearchOptions{}); err != nil {
@@ -130,7 +130,7 @@ func TestLearnerLeavesNewEntriesLexical(t *testing.T) {
 	ln, err := NewLearner(LearnOptions{Seed: 1, MinEntries: 2})
 	require.NoError(t, err)
 	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
-	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	require.NoError(t, ln.trainGen(ctx, ix.Entries(), ix.generation()))
 	// A new entry, written after training, is found by its own question
 	// with its lexical confidence: the model knows nothing of it.
 	added := Entry{ID: "pwd-cn", Question: "忘记登录密码怎么办", Version: 1}
@@ -150,7 +150,7 @@ func TestLearnerScoreLeansOnTheModel(t *testing.T) {
 	ln, err := NewLearner(LearnOptions{Seed: 1, MinEntries: 2})
 	require.NoError(t, err)
 	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
-	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	require.NoError(t, ln.trainGen(ctx, ix.Entries(), ix.generation()))
 	lex := newTestIndex(t, IndexOptions{}, faq()...)
 
 	const q = "退款要多久"
@@ -185,7 +185,7 @@ func TestLearnerLeavesSmallBasesLexical(t *testing.T) {
 	ln, err := NewLearner(LearnOptions{Seed: 1}) // default: at least 10 entries
 	require.NoError(t, err)
 	ix := newTestIndex(t, IndexOptions{Reranker: ln}, faq()...)
-	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	require.NoError(t, ln.trainGen(ctx, ix.Entries(), ix.generation()))
 	lex := newTestIndex(t, IndexOptions{}, faq()...)
 	for _, q := range []string{"今天天气怎么样", "退款"} {
 		got, err := ix.Search(ctx, q, SearchOptions{MinConfidence: -1})
@@ -212,7 +212,7 @@ func TestLearnerProposesWhatTheLexicalSearchMissed(t *testing.T) {
 	ln, err := NewLearner(LearnOptions{Seed: 1, MinEntries: 2})
 	require.NoError(t, err)
 	ix := newTestIndex(t, IndexOptions{Reranker: ln}, cooking()...)
-	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	require.NoError(t, ln.trainGen(ctx, ix.Entries(), ix.generation()))
 
 	// "牛排" and "糖醋排骨" share no character with any question; their
 	// concept (food) ties them to the recipe entry, and "肺炎" (a disease)
@@ -242,7 +242,7 @@ func TestLearnerProposesWhatTheLexicalSearchMissed(t *testing.T) {
 	for _, h := range mustSearch(t, ix, "牛排", SearchOptions{MinConfidence: -1}) {
 		assert.NotEqual(t, "recipe", h.Entry.ID, "an entry edited since training is not proposed")
 	}
-	require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+	require.NoError(t, ln.trainGen(ctx, ix.Entries(), ix.generation()))
 	hits := mustSearch(t, ix, "牛排", SearchOptions{MinConfidence: -1})
 	require.NotEmpty(t, hits)
 	assert.Equal(t, "recipe", hits[0].Entry.ID)
@@ -265,7 +265,7 @@ func TestLearnerSharesTheIndexAnalysis(t *testing.T) {
 	require.NoError(t, err)
 	shared := newTestIndex(t, IndexOptions{Reranker: ln}, cooking()...)
 	require.NotNil(t, shared.shared, "same analyzer configuration: the index's tokens are reused")
-	require.NoError(t, ln.Train(ctx, shared.Entries(), shared.Generation()))
+	require.NoError(t, ln.trainGen(ctx, shared.Entries(), shared.generation()))
 	// The same learner behind a RerankerFunc analyzes the query itself.
 	own := newTestIndex(t, IndexOptions{Reranker: RerankerFunc(ln.Rerank)}, cooking()...)
 	require.Nil(t, own.shared)

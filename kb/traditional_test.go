@@ -17,7 +17,7 @@ func TestSearchTraditional(t *testing.T) {
 	for _, opts := range []IndexOptions{{}, {Reranker: ln}} {
 		ix := newTestIndex(t, opts, faq()...)
 		if opts.Reranker != nil {
-			require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+			require.NoError(t, ln.trainGen(ctx, ix.Entries(), ix.generation()))
 		}
 		for trad, simp := range map[string]string{
 			"退款怎麼申請？":   "退款怎么申请？",

@@ -189,7 +189,7 @@ func measure(entries []kb.Entry, queries []query, trad map[string][]query, ln *k
 	res.NEntries, res.NQueries = ix.Len(), len(queries)
 	if ln != nil {
 		t := time.Now()
-		if err := ln.Train(ctx, ix.Entries(), ix.Generation()); err != nil {
+		if err := ln.Train(ctx, ix.Entries()); err != nil {
 			return metrics{}, err
 		}
 		res.learnSecs = time.Since(t).Seconds()

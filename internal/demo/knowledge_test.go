@@ -95,7 +95,7 @@ func TestKnowledge(t *testing.T) {
 		ix, err := kb.NewIndex(kb.IndexOptions{Words: demo.Words(), Synonyms: demo.Synonyms(), Reranker: ln})
 		require.NoError(t, err)
 		ix.Put(entries...)
-		require.NoError(t, ln.Train(ctx, ix.Entries(), ix.Generation()))
+		require.NoError(t, ln.Train(ctx, ix.Entries()))
 		checkKnowledge(t, ix, entries)
 	})
 }
