@@ -360,4 +360,3 @@ func convertSIGHAN(in map[string][]byte) (map[string][]byte, error) {
 	}
 	return out, nil
 }
-

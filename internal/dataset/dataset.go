@@ -88,6 +88,8 @@ type Dataset struct {
 	Source string
 	// License is the licence or terms of use as the publisher states them.
 	License string
+	// LicenseName is the licence in a few words, for listings.
+	LicenseName string
 	// Citation is the reference the publisher asks users to cite.
 	Citation string
 	// Conversion says what the conversion does.
@@ -130,13 +132,12 @@ func Lookup(name string) (*Dataset, error) {
 }
 
 // WriteList writes a table of the registered datasets to w: name, task,
-// language, title and licence.
+// language, licence and title.
 func WriteList(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTASK\tLANG\tTITLE\tLICENCE")
+	fmt.Fprintln(tw, "NAME\tTASK\tLANG\tLICENCE\tTITLE")
 	for _, d := range List() {
-		lic, _, _ := strings.Cut(d.License, ";")
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, d.Task, d.Language, d.Title, lic)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, d.Task, d.Language, d.LicenseName, d.Title)
 	}
 	return tw.Flush()
 }

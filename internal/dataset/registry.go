@@ -8,12 +8,13 @@ const raw = "https://raw.githubusercontent.com/"
 // those of the files the published benchmark figures were measured on.
 var registry = []*Dataset{
 	{
-		Name:     "clinc150",
-		Title:    "CLINC150 (OOS-eval), full variant: 150 intents and out-of-scope queries",
-		Task:     Intents,
-		Language: "en",
-		Homepage: "https://github.com/clinc/oos-eval",
-		License:  "CC BY 3.0 (Creative Commons Attribution 3.0 Unported), as stated in the repository's LICENSE file",
+		Name:        "clinc150",
+		LicenseName: "CC BY 3.0",
+		Title:       "CLINC150 (OOS-eval), full variant: 150 intents and out-of-scope queries",
+		Task:        Intents,
+		Language:    "en",
+		Homepage:    "https://github.com/clinc/oos-eval",
+		License:     "CC BY 3.0 (Creative Commons Attribution 3.0 Unported), as stated in the repository's LICENSE file",
 		Citation: "Stefan Larson, Anish Mahendran, Joseph J. Peper, Christopher Clarke, Andrew Lee, Parker Hill, " +
 			"Jonathan K. Kummerfeld, Kevin Leach, Michael A. Laurenzano, Lingjia Tang, Jason Mars. " +
 			"An Evaluation Dataset for Intent Classification and Out-of-Scope Prediction. EMNLP-IJCNLP 2019. " +
@@ -42,12 +43,13 @@ var registry = []*Dataset{
 		convert:  convertCLINC,
 	},
 	{
-		Name:     "banking77",
-		Title:    "BANKING77: online-banking queries, 77 intents",
-		Task:     Intents,
-		Language: "en",
-		Homepage: "https://github.com/PolyAI-LDN/task-specific-datasets",
-		License:  "CC BY 4.0 (Creative Commons Attribution 4.0 International), as stated in the repository's LICENSE file",
+		Name:        "banking77",
+		LicenseName: "CC BY 4.0",
+		Title:       "BANKING77: online-banking queries, 77 intents",
+		Task:        Intents,
+		Language:    "en",
+		Homepage:    "https://github.com/PolyAI-LDN/task-specific-datasets",
+		License:     "CC BY 4.0 (Creative Commons Attribution 4.0 International), as stated in the repository's LICENSE file",
 		Citation: "Iñigo Casanueva, Tadas Temčinas, Daniela Gerz, Matthew Henderson, Ivan Vulić. " +
 			"Efficient Intent Detection with Dual Sentence Encoders. 2nd Workshop on NLP for ConvAI, ACL 2020. " +
 			"https://arxiv.org/abs/2003.04807",
@@ -72,11 +74,12 @@ var registry = []*Dataset{
 		convert: convertBanking,
 	},
 	{
-		Name:     "smp2017_ecdt_task1",
-		Title:    "SMP2017-ECDT task 1: Chinese assistant queries, 31 intents",
-		Task:     Intents,
-		Language: "zh",
-		Homepage: "https://github.com/HITlilingzhi/SMP2017ECDT-DATA",
+		Name:        "smp2017_ecdt_task1",
+		LicenseName: "research use",
+		Title:       "SMP2017-ECDT task 1: Chinese assistant queries, 31 intents",
+		Task:        Intents,
+		Language:    "zh",
+		Homepage:    "https://github.com/HITlilingzhi/SMP2017ECDT-DATA",
 		Source: "the task-1 files as published in 2017, in the archive dataSet/往年数据.zip of " +
 			"github.com/OnionWang/SMP2019-ECDT-NLU (the official LREC.zip is one large archive of every task)",
 		License: "research use: all training and test data are open for research use, and any research result " +
@@ -100,11 +103,12 @@ var registry = []*Dataset{
 		convert: convertSMP,
 	},
 	{
-		Name:     "afqmc",
-		Title:    "AFQMC / ATEC 2018: Ant Financial customer-service question pairs (Chinese)",
-		Task:     Pairs,
-		Language: "zh",
-		Homepage: "https://github.com/CLUEbenchmark/CLUE",
+		Name:        "afqmc",
+		LicenseName: "research use",
+		Title:       "AFQMC / ATEC 2018: Ant Financial customer-service question pairs (Chinese)",
+		Task:        Pairs,
+		Language:    "zh",
+		Homepage:    "https://github.com/CLUEbenchmark/CLUE",
 		Source: "AFQMC's public dev set from github.com/bigjeager/afqmc (data/afqmc/dev.json) and the ATEC 2018 " +
 			"training file from github.com/IceFlameWorm/NLP_Datasets (ATEC/atec_nlp_sim_train.csv); " +
 			"CLUE's own download is a zip archive on Google Cloud Storage",
@@ -133,11 +137,12 @@ var registry = []*Dataset{
 		convert: convertAFQMC,
 	},
 	{
-		Name:     "sighan2005",
-		Title:    "SIGHAN 2005 (second Chinese word segmentation bakeoff): PKU and MSR test sets",
-		Task:     Segmentation,
-		Language: "zh",
-		Homepage: "http://sighan.cs.uchicago.edu/bakeoff2005/",
+		Name:        "sighan2005",
+		LicenseName: "non-commercial research",
+		Title:       "SIGHAN 2005 (second Chinese word segmentation bakeoff): PKU and MSR test sets",
+		Task:        Segmentation,
+		Language:    "zh",
+		Homepage:    "http://sighan.cs.uchicago.edu/bakeoff2005/",
 		Source: "the gold files of icwb2-data (Release 1, 2005-11-18) from the copy at github.com/yuikns/icwb2-data; " +
 			"the bakeoff site serves the release as one zip archive over plain HTTP",
 		License: "non-commercial research use: the bakeoff site makes the data available for non-commercial, research use; " +
