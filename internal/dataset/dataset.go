@@ -166,8 +166,8 @@ type Options struct {
 	// Client downloads the files; nil for a client with a ten-minute
 	// timeout per file.
 	Client *http.Client
-	// Log receives progress and, when a dataset is downloaded, its
-	// licence and citation; nil for none.
+	// Log receives progress and, when a dataset is downloaded or
+	// converted, its licence and citation; nil for none.
 	Log io.Writer
 }
 
@@ -210,7 +210,6 @@ func Fetch(ctx context.Context, d *Dataset, opts Options) (string, error) {
 		return "", fmt.Errorf("dataset %s: %w", d.Name, err)
 	}
 	in := make(map[string][]byte, len(d.Files))
-	downloaded := false
 	for _, f := range d.Files {
 		path := filepath.Join(dl, f.Name)
 		b, err := os.ReadFile(path)
@@ -229,7 +228,6 @@ func Fetch(ctx context.Context, d *Dataset, opts Options) (string, error) {
 			return "", fmt.Errorf("dataset %s: %w", d.Name, err)
 		}
 		in[f.Name] = b
-		downloaded = true
 	}
 	out, err := d.convert(in)
 	if err != nil {
@@ -247,9 +245,7 @@ func Fetch(ctx context.Context, d *Dataset, opts Options) (string, error) {
 			return "", fmt.Errorf("dataset %s: %w", d.Name, err)
 		}
 	}
-	if downloaded {
-		WriteTerms(logw, d)
-	}
+	WriteTerms(logw, d)
 	fmt.Fprintf(logw, "dataset %s: ready in %s\n", d.Name, dir)
 	return dir, nil
 }
