@@ -197,8 +197,11 @@ func Fetch(ctx context.Context, d *Dataset, opts Options) (string, error) {
 	if logw == nil {
 		logw = io.Discard
 	}
+	if d.convert == nil {
+		return "", fmt.Errorf("dataset %s: not a registered dataset (see List)", d.Name)
+	}
 	if outputsOK(d, dir) {
-		fmt.Fprintf(logw, "dataset %s: cached in %s (%s)\n", d.Name, dir, d.License)
+		fmt.Fprintf(logw, "dataset %s: cached in %s (licence: %s; cite: %s)\n", d.Name, dir, d.LicenseName, d.Citation)
 		return dir, nil
 	}
 	client := opts.Client
@@ -223,7 +226,7 @@ func Fetch(ctx context.Context, d *Dataset, opts Options) (string, error) {
 				return "", fmt.Errorf("dataset %s: %w", d.Name, err)
 			}
 		}
-		fmt.Fprintf(logw, "dataset %s: downloading %s\n", d.Name, f.URL)
+		fmt.Fprintf(logw, "dataset %s: downloading %s (%d bytes)\n", d.Name, f.URL, f.Size)
 		if b, err = download(ctx, client, f, path); err != nil {
 			return "", fmt.Errorf("dataset %s: %w", d.Name, err)
 		}
@@ -241,7 +244,9 @@ func Fetch(ctx context.Context, d *Dataset, opts Options) (string, error) {
 		if o.SHA256 != "" && sum(b) != o.SHA256 {
 			return "", fmt.Errorf("dataset %s: converted %s has SHA-256 %s, want %s", d.Name, o.Name, sum(b), o.SHA256)
 		}
-		if err := writeAtomic(filepath.Join(dir, o.Name), b); err != nil {
+	}
+	for _, o := range d.Outputs {
+		if err := writeAtomic(filepath.Join(dir, o.Name), out[o.Name]); err != nil {
 			return "", fmt.Errorf("dataset %s: %w", d.Name, err)
 		}
 	}

@@ -155,6 +155,7 @@ func TestFetchReusesCache(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, 2, s.requests.Load(), "a complete cache is used without a download")
 	assert.Contains(t, log.String(), "cached")
+	assert.Contains(t, log.String(), "licence: CC BY 4.0")
 
 	// A damaged converted file is made again from the cached downloads.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "train.tsv"), []byte("x\ty\n"), 0o644))
@@ -254,6 +255,11 @@ func TestFetchLargerThanPinned(t *testing.T) {
 	d.Files[0].Size = 10
 	_, err := Fetch(context.Background(), d, Options{Dir: t.TempDir()})
 	require.ErrorContains(t, err, "got 11 bytes, want 10")
+}
+
+func TestFetchUnregistered(t *testing.T) {
+	_, err := Fetch(context.Background(), &Dataset{Name: "mine"}, Options{Dir: t.TempDir()})
+	require.ErrorContains(t, err, "not a registered dataset")
 }
 
 func TestDir(t *testing.T) {
