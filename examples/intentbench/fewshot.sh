@@ -2,27 +2,32 @@
 # Few-shot accuracy: trains on K examples per intent (K = 5 and 10), sampled
 # with seeds 1..N, and prints the median top-1 accuracy over the seeds on
 # every in-scope test example, as a Markdown table.
-# usage: examples/intentbench/fewshot.sh [DATA_DIR] [SEEDS] [EXTRA intentbench FLAGS...]
-# DATA_DIR defaults to ../shared/data; SEEDS to 5.
+# usage: examples/intentbench/fewshot.sh [DATA_DIR|fetch] [SEEDS] [EXTRA intentbench FLAGS...]
+# With "fetch" (the default), the datasets (banking77, clinc150,
+# smp2017_ecdt_task1) are fetched from their published sources into the
+# cache with intentbench -dataset (KEFU_DATASETS overrides the cache folder;
+# see docs/datasets.md). A DATA_DIR holds the same files in folders of
+# those names, e.g. the cache folder itself. SEEDS defaults to 5.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-D=${1:-../shared/data}
+D=${1:-fetch}
 N=${2:-5}
 shift $(( $# > 2 ? 2 : $# ))
 go build -o /tmp/kefu-intentbench ./examples/intentbench
 run() { /tmp/kefu-intentbench -quiet -json "$@" | tail -1; }
 
-declare -A sets=(
-  [BANKING77]="$D/banking77/train.tsv $D/banking77/test.tsv"
-  [CLINC150]="$D/clinc150/train.tsv $D/clinc150/test.tsv"
-  [SMP2017-ECDT]="$D/smp2017_ecdt_task1/train.tsv $D/smp2017_ecdt_task1/test.tsv"
-)
+declare -A sets=([BANKING77]=banking77 [CLINC150]=clinc150 [SMP2017-ECDT]=smp2017_ecdt_task1)
 out=$(mktemp)
 for name in BANKING77 CLINC150 SMP2017-ECDT; do
-  read -r train test <<<"${sets[$name]}"
+  ds=${sets[$name]}
+  if [ "$D" = fetch ]; then
+    files=(-dataset "$ds" -val "") # train and test only, as with a DATA_DIR
+  else
+    files=(-train "$D/$ds/train.tsv" -test "$D/$ds/test.tsv")
+  fi
   for k in 5 10; do
     for seed in $(seq 1 "$N"); do
-      echo "$name $k $seed $(run -train "$train" -test "$test" -shots "$k" -seed "$seed" "$@")" >>"$out"
+      echo "$name $k $seed $(run "${files[@]}" -shots "$k" -seed "$seed" "$@")" >>"$out"
     done
   done
 done

@@ -4,8 +4,20 @@
 //
 //	go run ./examples/intentbench -train TRAIN.tsv -test TEST.tsv [-val VAL.tsv] \
 //	    [-oos-label oos] [-report out.html] [-json] [-seed 1] [-shots K] [-intents N] [-threshold T] [-save model.bin]
+//	go run ./examples/intentbench -dataset NAME [-cache DIR] [flags as above]
+//	go run ./examples/intentbench -dataset list
 //
-// Files are UTF-8 lines "label<TAB>text". Validation examples (-val) only
+// Files are UTF-8 lines "label<TAB>text".
+//
+// -dataset NAME fetches a public dataset (clinc150, banking77,
+// smp2017_ecdt_task1; -dataset list lists them) from its published source
+// into the cache (-cache DIR, else $KEFU_DATASETS, else the user's cache
+// folder; see docs/datasets.md), checking its pinned SHA-256 sums, prints
+// its licence and citation, and runs on its train.tsv, val.tsv (when it
+// has one) and test.tsv, exactly as with those files given as -train,
+// -val and -test. With -oos-label oos, clinc150 gives its with_oos_*.tsv
+// files instead. A -train, -val or -test flag given as well replaces that
+// file; -val "" runs with no validation file. Validation examples (-val) only
 // tune the out-of-scope threshold; they are never trained on. With
 // -oos-label X, examples labelled X are out of scope: the model is trained
 // on the other examples, X-labelled training and validation examples tune
@@ -60,11 +72,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/kefuai/kefu/intent"
+	"github.com/kefuai/kefu/internal/dataset"
 	"github.com/kefuai/kefu/internal/opencc"
 )
 
@@ -84,14 +98,42 @@ func main() {
 		toTrad    = flag.String("to-traditional", "", "also test on the test set converted to traditional characters with the OpenCC data in this directory")
 		nIntents  = flag.Int("intents", 0, "keep N intents, sampled with -seed (0: all)")
 		threshold = flag.Float64("threshold", 0, "fix the out-of-scope threshold (0: tune it; negative: no detection)")
+		dsName    = flag.String("dataset", "", "fetch this public dataset and run on its files (list: show the datasets)")
+		cacheDir  = flag.String("cache", "", "dataset cache folder (default: $KEFU_DATASETS, else the user's cache folder)")
 	)
 	flag.Parse()
-	if *trainPath == "" || *testPath == "" {
-		fmt.Fprintln(os.Stderr, "usage: intentbench -train TRAIN.tsv -test TEST.tsv [-val VAL.tsv] [-oos-label X] [-report out.html] [-json]")
-		os.Exit(2)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *dsName == "list" {
+		if err := dataset.WriteList(os.Stdout); err != nil {
+			fail(err)
+		}
+		return
+	}
+	if *dsName != "" {
+		files, err := datasetFiles(ctx, *dsName, *cacheDir, *oosLabel)
+		if err != nil {
+			fail(err)
+		}
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for _, fl := range []struct {
+			name string
+			path *string
+		}{{"train", trainPath}, {"val", valPath}, {"test", testPath}} {
+			if !set[fl.name] {
+				*fl.path = files[fl.name]
+			}
+			if *fl.path != "" {
+				fmt.Fprintf(os.Stderr, "intentbench: -%s %s\n", fl.name, *fl.path)
+			}
+		}
+	}
+	if *trainPath == "" || *testPath == "" {
+		fmt.Fprintln(os.Stderr, "usage: intentbench -train TRAIN.tsv -test TEST.tsv [-val VAL.tsv] [-oos-label X] [-report out.html] [-json]")
+		fmt.Fprintln(os.Stderr, "       intentbench -dataset NAME [-cache DIR] [-oos-label X] [...]   (-dataset list: the datasets)")
+		os.Exit(2)
+	}
 
 	train := mustRead(*trainPath)
 	if *shots < 0 || *nIntents < 0 {
@@ -347,6 +389,35 @@ func mustTokenizer(path string) []byte {
 		}
 	}
 	return b
+}
+
+// datasetFiles fetches the named intent dataset into the cache and
+// returns its files by split ("train", "val", "test"; val only when the
+// dataset has one). With oosLabel equal to the dataset's out-of-scope
+// label, the files are the ones holding the out-of-scope examples too.
+func datasetFiles(ctx context.Context, name, cache, oosLabel string) (map[string]string, error) {
+	d, err := dataset.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if d.Task != dataset.Intents {
+		return nil, fmt.Errorf("dataset %s is a %s dataset, not intents (see -dataset list)", name, d.Task)
+	}
+	dir, err := dataset.Fetch(ctx, d, dataset.Options{Dir: cache, Log: os.Stderr})
+	if err != nil {
+		return nil, err
+	}
+	prefix := ""
+	if oosLabel != "" && oosLabel == d.OOSLabel {
+		prefix = "with_oos_"
+	}
+	files := map[string]string{}
+	for _, split := range []string{"train", "val", "test"} {
+		if f := prefix + split + ".tsv"; d.Has(f) {
+			files[split] = filepath.Join(dir, f)
+		}
+	}
+	return files, nil
 }
 
 func mustRead(path string) []intent.Example {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -66,4 +68,30 @@ func TestSampleIntents(t *testing.T) {
 	for _, e := range kept {
 		assert.True(t, keep[e.Intent])
 	}
+}
+
+func TestDatasetFiles(t *testing.T) {
+	ctx := t.Context()
+	_, err := datasetFiles(ctx, "nope", t.TempDir(), "")
+	assert.ErrorContains(t, err, `no dataset "nope"`)
+	_, err = datasetFiles(ctx, "afqmc", t.TempDir(), "")
+	assert.ErrorContains(t, err, "pairs dataset, not intents")
+
+	cache := os.Getenv("KEFU_TEST_DATASETS")
+	if cache == "" {
+		t.Skip("KEFU_TEST_DATASETS is not set: no cache holding the datasets' published files")
+	}
+	files, err := datasetFiles(ctx, "clinc150", cache, "oos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assert.Equal(t, filepath.Join(cache, "clinc150", "with_oos_val.tsv"), files["val"])
+	files, err = datasetFiles(ctx, "banking77", cache, "oos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assert.Equal(t, map[string]string{
+		"train": filepath.Join(cache, "banking77", "train.tsv"),
+		"test":  filepath.Join(cache, "banking77", "test.tsv"),
+	}, files, "no validation file, and no out-of-scope files of its own")
 }

@@ -4,6 +4,7 @@
 //	go run ./examples/kbbench -pairs PAIRS.tsv [-json]                          # question-pair mode
 //	go run ./examples/kbbench -train TRAIN.tsv -test TEST.tsv -shots K [-json]  # intents-as-FAQ mode
 //	go run ./examples/kbbench -scale N [-json]                                  # latency at N synthetic entries
+//	go run ./examples/kbbench -dataset NAME [-cache DIR] [-shots K] [-json]     # a public dataset, fetched
 //
 // Pair mode reads lines "label<TAB>s1<TAB>s2" (label 1: same meaning). The
 // knowledge base holds one entry per distinct s1; each positive pair is a
@@ -13,6 +14,16 @@
 // entry whose questions are its first K training texts, in file order (the
 // first is the standard question, the others similar questions); a test
 // text is right when the top entry is its label.
+//
+// -dataset NAME fetches a public dataset (-dataset list lists them) from
+// its published source into the cache (-cache DIR, else $KEFU_DATASETS,
+// else the user's cache folder; see docs/datasets.md), checking its pinned
+// SHA-256 sums, prints its licence and citation, and runs on its files
+// exactly as with them given by hand: a question-pair dataset (afqmc) in
+// pair mode on its test.tsv, an intent dataset (banking77, clinc150,
+// smp2017_ecdt_task1) in intents-as-FAQ mode on its train.tsv and
+// test.tsv. A -pairs, -train or -test flag given as well replaces that
+// file.
 //
 // Scale mode indexes N synthetic Chinese entries (random words drawn from a
 // Zipf distribution, so that common terms have long posting lists) and
@@ -47,11 +58,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/signal"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/kefuai/kefu/internal/dataset"
 	"github.com/kefuai/kefu/internal/opencc"
 	"github.com/kefuai/kefu/kb"
 )
@@ -95,7 +109,21 @@ func main() {
 	asJSON := flag.Bool("json", false, "print one JSON object as the last line")
 	lexicalOnly := flag.Bool("lexical", false, "measure the lexical search only")
 	toTrad := flag.String("to-traditional", "", "also search with the queries converted to traditional characters with the OpenCC data in this directory")
+	dsName := flag.String("dataset", "", "fetch this public dataset and run on its files (list: show the datasets)")
+	cacheDir := flag.String("cache", "", "dataset cache folder (default: $KEFU_DATASETS, else the user's cache folder)")
 	flag.Parse()
+
+	if *dsName == "list" {
+		if err := dataset.WriteList(os.Stdout); err != nil {
+			fail(err)
+		}
+		return
+	}
+	if *dsName != "" {
+		if err := useDataset(*dsName, *cacheDir, pairs, train, test); err != nil {
+			fail(err)
+		}
+	}
 
 	var (
 		entries []kb.Entry
@@ -259,6 +287,40 @@ func run(ctx context.Context, ix *kb.Index, queries []query, opts kb.SearchOptio
 		res.RecallAt1, res.RecallAt5, res.MRRAt10 = r1/n, r5/n, mrr/n
 	}
 	return lat, nil
+}
+
+// useDataset fetches the named dataset into the cache and points the file
+// flags the user did not give at its files: -pairs at a pair dataset's
+// test.tsv, -train and -test at an intent dataset's.
+func useDataset(name, cache string, pairs, train, test *string) error {
+	d, err := dataset.Lookup(name)
+	if err != nil {
+		return err
+	}
+	if d.Task != dataset.Pairs && d.Task != dataset.Intents {
+		return fmt.Errorf("dataset %s is a %s dataset, not question pairs or intents (see -dataset list)", name, d.Task)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	dir, err := dataset.Fetch(ctx, d, dataset.Options{Dir: cache, Log: os.Stderr})
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	use := func(flagName string, p *string, file string) {
+		if !set[flagName] {
+			*p = filepath.Join(dir, file)
+		}
+		fmt.Fprintf(os.Stderr, "kbbench: -%s %s\n", flagName, *p)
+	}
+	if d.Task == dataset.Pairs {
+		use("pairs", pairs, "test.tsv")
+		return nil
+	}
+	use("train", train, "train.tsv")
+	use("test", test, "test.tsv")
+	return nil
 }
 
 // loadPairs builds one entry per distinct s1 and one query per positive

@@ -2,7 +2,14 @@
 // SIGHAN 2005 gold standard and measures its speed, side by side with the
 // gse segmenter called directly in the same run.
 //
-//	go run ./examples/segbench [-data ../shared/data/sighan2005] [-runs 5] [-json]
+//	go run ./examples/segbench [-data DIR | -dataset sighan2005 [-cache DIR]] [-runs 5] [-json]
+//
+// -data DIR reads DIR/pku_test.tsv and DIR/msr_test.tsv. Without -data,
+// -dataset (sighan2005 by default; -dataset list lists the datasets)
+// fetches the gold files from their published source into the cache
+// (-cache DIR, else $KEFU_DATASETS, else the user's cache folder; see
+// docs/datasets.md), checking their pinned SHA-256 sums, prints the
+// licence and citation, and reads the converted files from there.
 //
 // Each input file holds lines "gold words<TAB>raw text". A word counts as
 // right when its span in the raw text equals a gold word's span (word-span
@@ -12,16 +19,19 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-ego/gse"
+	"github.com/kefuai/kefu/internal/dataset"
 	"github.com/kefuai/kefu/internal/text"
 )
 
@@ -41,10 +51,34 @@ type score struct {
 }
 
 func main() {
-	data := flag.String("data", "../shared/data/sighan2005", "directory holding pku_test.tsv and msr_test.tsv")
+	data := flag.String("data", "", "directory holding pku_test.tsv and msr_test.tsv (default: fetch -dataset)")
+	dsName := flag.String("dataset", "sighan2005", "without -data, fetch this public dataset and run on its files (list: show the datasets)")
+	cacheDir := flag.String("cache", "", "dataset cache folder (default: $KEFU_DATASETS, else the user's cache folder)")
 	runs := flag.Int("runs", 5, "timed passes per system; the median is reported")
 	asJSON := flag.Bool("json", false, "print one JSON object as the last line")
 	flag.Parse()
+
+	if *dsName == "list" {
+		if err := dataset.WriteList(os.Stdout); err != nil {
+			fail(err)
+		}
+		return
+	}
+	if *data == "" {
+		d, err := dataset.Lookup(*dsName)
+		if err != nil {
+			fail(err)
+		}
+		if d.Task != dataset.Segmentation {
+			fail(fmt.Errorf("dataset %s is a %s dataset, not word segmentation (see -dataset list)", d.Name, d.Task))
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		*data, err = dataset.Fetch(ctx, d, dataset.Options{Dir: *cacheDir, Log: os.Stderr})
+		stop()
+		if err != nil {
+			fail(err)
+		}
+	}
 
 	an, err := text.New(text.Config{})
 	if err != nil {
