@@ -32,9 +32,9 @@ var want = map[string]map[string]string{
 		"with_oos_test.tsv":  "balance\tbalance of my account\nplay_music\tplay music\noos\twho won the game\n",
 	},
 	"banking77": {
-		"train.tsv": "card_arrival\tI am still waiting on my card?\ncard_not_working\tMy card, it does not work\n" +
+		"train.tsv": "card_arrival\tMy new card has not come yet?\ncard_not_working\tMy card, it does not work\n" +
 			"transfer_into_account\tI want to transfer money here. .\n",
-		"test.tsv": "card_arrival\tHow do I locate my card?\ncard_not_working\tShe said \"hello\"  twice\n",
+		"test.tsv": "card_arrival\tWhere can I find my card?\ncard_not_working\tShe said \"hello\"  twice\n",
 	},
 	"smp2017_ecdt_task1": {
 		"train.tsv": "chat\t你好\nchat\t你是谁\nweather\t明天天气怎么样\nweather\t北京下雨吗\n",
@@ -46,8 +46,8 @@ var want = map[string]map[string]string{
 		"train.tsv": "1\t借呗能提额吗\t借呗怎么提额\n0\t***元能借吗\t能借***元吗\n",
 	},
 	"sighan2005": {
-		"pku_test.tsv": "共同 创造 美好 的 新 世纪\t共同创造美好的新世纪\n女士 们 ， 先生 们\t女士们，先生们\n",
-		"msr_test.tsv": "“ 人们 常 说 ”\t“人们常说”\n扬帆 远航\t扬帆远航\n",
+		"pku_test.tsv": "我们 今天 去 公园\t我们今天去公园\n你好 ， 朋友 们\t你好，朋友们\n",
+		"msr_test.tsv": "“ 天气 很 好 ”\t“天气很好”\n开门 见山\t开门见山\n",
 	},
 }
 
