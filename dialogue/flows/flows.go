@@ -7,14 +7,16 @@ package flows
 
 import (
 	"embed"
+	"io/fs"
 
 	"github.com/kefuai/kefu/dialogue"
 )
 
-// FS holds the flow files. It is read-only.
-//
 //go:embed *.yaml
-var FS embed.FS
+var files embed.FS
 
-// Load parses and validates every flow in FS.
-func Load() ([]*dialogue.Flow, error) { return dialogue.LoadFlows(FS, "*.yaml") }
+// Files returns the flow files, to copy or to read.
+func Files() fs.FS { return files }
+
+// Load parses and validates every flow.
+func Load() ([]*dialogue.Flow, error) { return dialogue.LoadFlows(files, "*.yaml") }
