@@ -54,7 +54,7 @@ func newAdminEnv(t *testing.T) *adminEnv {
 	st := kb.NewMemory()
 	_, err = st.Write(ctx, kb.Batch{Author: "test", Put: entries})
 	require.NoError(t, err)
-	base, err := kb.Open(ctx, st, &kb.Options{NoLearn: true})
+	base, err := kb.Open(ctx, st, kb.Options{NoLearn: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { base.Close() })
 

@@ -44,7 +44,7 @@ func newBankBot(t testing.TB) *bankBot {
 			bankErr = err
 			return
 		}
-		if bankModel, bankErr = intent.Train(ctx, ex, &intent.Options{Seed: 1}); bankErr != nil {
+		if bankModel, bankErr = intent.Train(ctx, ex, intent.Options{Seed: 1}); bankErr != nil {
 			return
 		}
 		f, err := os.Open("testdata/bank/faq.json")
@@ -62,7 +62,7 @@ func newBankBot(t testing.TB) *bankBot {
 		if _, bankErr = st.Write(ctx, kb.Batch{Put: es}); bankErr != nil {
 			return
 		}
-		if bankKB, bankErr = kb.Open(ctx, st, nil); bankErr != nil {
+		if bankKB, bankErr = kb.Open(ctx, st, kb.Options{}); bankErr != nil {
 			return
 		}
 		bankErr = bankKB.WaitLearned(ctx)

@@ -42,7 +42,7 @@ func fixtures(t testing.TB) (*intent.Model, []kb.Entry) {
 			fixErr = err
 			return
 		}
-		fixModel, fixErr = intent.Train(context.Background(), ex, &intent.Options{Seed: 1, Hidden: 64})
+		fixModel, fixErr = intent.Train(context.Background(), ex, intent.Options{Seed: 1, Hidden: 64})
 		if fixErr != nil {
 			return
 		}
@@ -252,7 +252,7 @@ func TestStoreOutageIsUnavailable(t *testing.T) {
 	// A Redis client pointed at a port nobody listens on: a real outage.
 	rc := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	defer rc.Close()
-	env := newTestBot(t, redisstore.New(rc, redisstore.Options{Prefix: "kefu-test-outage:"}))
+	env := newTestBot(t, must(redisstore.New(rc, redisstore.Options{Prefix: "kefu-test-outage:"})))
 	_, err := env.bot.Handle(context.Background(), channel.Message{SessionID: "o", Text: "运费多少钱"})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, channel.ErrUnavailable)
@@ -314,7 +314,7 @@ func TestRedisSharedAcrossBots(t *testing.T) {
 	opt := testredis.Options(t)
 	prefix := testredis.Prefix(t, testredis.Client(t, opt))
 	mk := func() *botEnv {
-		return newTestBot(t, redisstore.New(testredis.Client(t, opt), redisstore.Options{Prefix: prefix}))
+		return newTestBot(t, must(redisstore.New(testredis.Client(t, opt), redisstore.Options{Prefix: prefix})))
 	}
 	a, b := mk(), mk()
 	// Two instances take turns in one returns conversation.
@@ -342,7 +342,7 @@ func TestHealth(t *testing.T) {
 	// A Redis that is down makes the bot unhealthy.
 	rc := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	defer rc.Close()
-	down := newTestBot(t, redisstore.New(rc, redisstore.Options{Prefix: "kefu-test-health:"}))
+	down := newTestBot(t, must(redisstore.New(rc, redisstore.Options{Prefix: "kefu-test-health:"})))
 	assert.ErrorIs(t, down.bot.Health(context.Background()), ErrUnhealthy)
 	srv2 := httptest.NewServer(down.bot.HealthHandler())
 	defer srv2.Close()
@@ -360,7 +360,7 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 	opt.MaxRetries = -1
 	rc := redis.NewClient(opt)
 	defer rc.Close()
-	env := newTestBot(t, redisstore.New(rc, redisstore.Options{Prefix: prefix}))
+	env := newTestBot(t, must(redisstore.New(rc, redisstore.Options{Prefix: prefix})))
 	ctx := context.Background()
 
 	assert.Contains(t, texts(env.say(t, "r", "我要退货")), "订单号")

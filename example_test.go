@@ -19,7 +19,7 @@ func Example() {
 		{Text: "这个想退了", Intent: "return_goods"},
 		{Text: "运费多少钱", Intent: "shipping_fee"},
 		{Text: "包邮吗", Intent: "shipping_fee"},
-	}, &intent.Options{Seed: 1})
+	}, intent.Options{Seed: 1})
 	if err != nil {
 		panic(err)
 	}

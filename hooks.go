@@ -1,6 +1,7 @@
 package kefu
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,12 +28,13 @@ func WithEvents(e Events) Option {
 }
 
 // WithIdleTimeout sets how long a session may be silent before the bot
-// counts it as ended (30 minutes by default).
+// counts it as ended (30 minutes by default). It must be positive.
 func WithIdleTimeout(d time.Duration) Option {
 	return func(b *Bot) error {
-		if d > 0 {
-			b.hooks.idle = d
+		if d <= 0 {
+			return errors.New("kefu: the idle timeout must be positive")
 		}
+		b.hooks.idle = d
 		return nil
 	}
 }

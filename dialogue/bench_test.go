@@ -59,7 +59,7 @@ func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) red
 
 func BenchmarkStepRedis(b *testing.B) {
 	rdb := testredis.Client(b, testredis.Options(b))
-	e := newTestEngine(b, redisstore.New(rdb, redisstore.Options{Prefix: testredis.Prefix(b, rdb)}))
+	e := newTestEngine(b, must(redisstore.New(rdb, redisstore.Options{Prefix: testredis.Prefix(b, rdb)})))
 	// Load the scripts before counting.
 	if _, err := e.Step(context.Background(), "warm-up", dialogue.Input{Text: "hi", Time: t0}); err != nil {
 		b.Fatal(err)

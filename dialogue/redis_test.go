@@ -26,8 +26,8 @@ func TestScriptsTwoInstancesRedis(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			a, b := testredis.Client(t, opts), testredis.Client(t, opts)
 			p := testredis.Prefix(t, a)
-			e1 := newTestEngine(t, redisstore.New(a, redisstore.Options{Prefix: p}))
-			e2 := newTestEngine(t, redisstore.New(b, redisstore.Options{Prefix: p}))
+			e1 := newTestEngine(t, must(redisstore.New(a, redisstore.Options{Prefix: p})))
+			e2 := newTestEngine(t, must(redisstore.New(b, redisstore.Options{Prefix: p})))
 			sc.run(t, "s-"+sc.name, e1, e2)
 		})
 	}
@@ -75,8 +75,8 @@ func TestConcurrentTurnsRedis(t *testing.T) {
 	a, b := testredis.Client(t, opts), testredis.Client(t, opts)
 	p := testredis.Prefix(t, a)
 	concurrentTurns(t,
-		newTestEngine(t, redisstore.New(a, redisstore.Options{Prefix: p})),
-		newTestEngine(t, redisstore.New(b, redisstore.Options{Prefix: p})))
+		newTestEngine(t, must(redisstore.New(a, redisstore.Options{Prefix: p}))),
+		newTestEngine(t, must(redisstore.New(b, redisstore.Options{Prefix: p}))))
 }
 
 // beforeCommit is a go-redis hook that runs fn before the store's write
@@ -115,7 +115,7 @@ func TestRedisOutage(t *testing.T) {
 	t.Cleanup(func() { rdb.Close() })
 	hook := &beforeCommit{fn: px.Down}
 	rdb.AddHook(hook)
-	e := newTestEngine(t, redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 200 * time.Millisecond}))
+	e := newTestEngine(t, must(redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 200 * time.Millisecond})))
 
 	ctx := context.Background()
 	now := time.Date(2025, 3, 12, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))

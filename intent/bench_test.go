@@ -48,7 +48,7 @@ func BenchmarkTrainThreshold(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Train(context.Background(), c.ex, &c.opts); err != nil {
+				if _, err := Train(context.Background(), c.ex, c.opts); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -265,16 +265,12 @@ func ratio64(a float64, b int) float64 {
 // opts.Seed), trains on k-1 folds and evaluates on the remaining one, k
 // times, and scores all held-out predictions together. Examples labelled
 // eval.OutOfScope are spread over the folds and never trained on.
-func CrossValidate(ctx context.Context, examples []Example, k int, opts *Options, eval EvalOptions) (*Report, error) {
+func CrossValidate(ctx context.Context, examples []Example, k int, o Options, eval EvalOptions) (*Report, error) {
 	if k < 2 {
 		return nil, fmt.Errorf("intent: cross-validation needs at least 2 folds, got %d", k)
 	}
 	if len(examples) < k {
 		return nil, fmt.Errorf("intent: %d examples cannot make %d folds", len(examples), k)
-	}
-	var o Options
-	if opts != nil {
-		o = *opts
 	}
 	if o.OutOfScope == "" {
 		o.OutOfScope = eval.OutOfScope
@@ -319,7 +315,7 @@ func CrossValidate(ctx context.Context, examples []Example, k int, opts *Options
 				o.Progress(p)
 			}
 		}
-		m, err := Train(ctx, train, &fo)
+		m, err := Train(ctx, train, fo)
 		if err != nil {
 			return nil, fmt.Errorf("intent: fold %d: %w", f+1, err)
 		}

@@ -17,7 +17,7 @@ func Example() {
 		{Text: "查一下订单物流", Intent: "order_status"},
 		{Text: "where is my parcel", Intent: "order_status"},
 	}
-	m, err := intent.Train(context.Background(), examples, &intent.Options{
+	m, err := intent.Train(context.Background(), examples, intent.Options{
 		Seed:  1,
 		Rules: []intent.Rule{{Intent: "human_agent", Keywords: []string{"转人工", "human agent"}}},
 	})
@@ -43,7 +43,7 @@ func ExampleEvaluate() {
 	if err != nil {
 		panic(err)
 	}
-	m, err := intent.Train(context.Background(), train, &intent.Options{Seed: 1, Hidden: 64})
+	m, err := intent.Train(context.Background(), train, intent.Options{Seed: 1, Hidden: 64})
 	if err != nil {
 		panic(err)
 	}
@@ -74,7 +74,7 @@ func ExampleModel_Info() {
 		{Text: "where is my parcel", Intent: "order_status"},
 		{Text: "今天天气怎么样", Intent: "oos"}, // out of scope: tunes the threshold, never trained on
 	}
-	m, err := intent.Train(context.Background(), examples, &intent.Options{Seed: 1, OutOfScope: "oos"})
+	m, err := intent.Train(context.Background(), examples, intent.Options{Seed: 1, OutOfScope: "oos"})
 	if err != nil {
 		panic(err)
 	}

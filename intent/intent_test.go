@@ -16,8 +16,8 @@ import (
 )
 
 // testOptions keep networks small so that tests under -race stay quick.
-func testOptions() *Options {
-	return &Options{Seed: 7, Hidden: 64}
+func testOptions() Options {
+	return Options{Seed: 7, Hidden: 64}
 }
 
 var (
@@ -94,20 +94,20 @@ func TestBadInput(t *testing.T) {
 
 func TestTrainErrors(t *testing.T) {
 	ctx := context.Background()
-	_, err := Train(ctx, nil, nil)
+	_, err := Train(ctx, nil, Options{})
 	assert.ErrorIs(t, err, ErrNoExamples)
-	_, err = Train(ctx, []Example{{"a", "x"}, {"b", "x"}}, nil)
+	_, err = Train(ctx, []Example{{"a", "x"}, {"b", "x"}}, Options{})
 	assert.ErrorIs(t, err, ErrOneIntent)
-	_, err = Train(ctx, []Example{{"a", "x"}, {"b", ""}}, nil)
+	_, err = Train(ctx, []Example{{"a", "x"}, {"b", ""}}, Options{})
 	var ee *ExampleError
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, 1, ee.Index)
 	assert.Contains(t, err.Error(), "empty intent")
-	_, err = Train(ctx, []Example{{"a", "oos"}, {"b", "oos"}}, &Options{OutOfScope: "oos"})
+	_, err = Train(ctx, []Example{{"a", "oos"}, {"b", "oos"}}, Options{OutOfScope: "oos"})
 	assert.ErrorIs(t, err, ErrNoExamples, "out-of-scope examples are not trained on")
-	_, err = Train(ctx, []Example{{"a", "x"}, {"b", "y"}}, &Options{Rules: []Rule{{Intent: "x", Pattern: "("}}})
+	_, err = Train(ctx, []Example{{"a", "x"}, {"b", "y"}}, Options{Rules: []Rule{{Intent: "x", Pattern: "("}}})
 	assert.ErrorContains(t, err, "rule 1")
-	_, err = Train(ctx, []Example{{"a", "x"}, {"b", "y"}}, &Options{Rules: []Rule{{Intent: "x"}}})
+	_, err = Train(ctx, []Example{{"a", "x"}, {"b", "y"}}, Options{Rules: []Rule{{Intent: "x"}}})
 	assert.ErrorContains(t, err, "neither keywords nor pattern")
 
 	cctx, cancel := context.WithCancel(ctx)
@@ -268,7 +268,7 @@ func TestThreshold(t *testing.T) {
 	}
 	assert.LessOrEqual(t, float64(rejected), maxRejectRight*float64(right)+1e-9, "%d of %d rejected", rejected, right)
 
-	fixed, err := Train(context.Background(), train, &Options{Seed: 7, Hidden: 64, Threshold: 0.99})
+	fixed, err := Train(context.Background(), train, Options{Seed: 7, Hidden: 64, Threshold: 0.99})
 	require.NoError(t, err)
 	assert.Equal(t, ThresholdFixed, fixed.Info().ThresholdSource)
 	r := must(fixed.Classify(bg, "我的订单到哪了"))
@@ -276,7 +276,7 @@ func TestThreshold(t *testing.T) {
 	assert.Empty(t, r.Intent)
 	assert.Equal(t, "order_status", r.Ranked[0].Intent, "the ranking stays available for suggestions")
 
-	off, err := Train(context.Background(), train, &Options{Seed: 7, Hidden: 64, Threshold: -1})
+	off, err := Train(context.Background(), train, Options{Seed: 7, Hidden: 64, Threshold: -1})
 	require.NoError(t, err)
 	assert.Equal(t, ThresholdDisabled, off.Info().ThresholdSource)
 	assert.Zero(t, off.Threshold())

@@ -189,11 +189,7 @@ const (
 )
 
 // Train builds a Model from labelled examples.
-func Train(ctx context.Context, examples []Example, opts *Options) (*Model, error) {
-	var o Options
-	if opts != nil {
-		o = *opts
-	}
+func Train(ctx context.Context, examples []Example, o Options) (*Model, error) {
 	an, err := text.New(text.Config{Words: o.Words, Synonyms: o.Synonyms})
 	if err != nil {
 		return nil, fmt.Errorf("intent: %w", err)

@@ -63,10 +63,7 @@ type Base struct {
 
 // Open loads every entry of st into a new index and starts following st's
 // revisions. It returns once the index is built.
-func Open(ctx context.Context, st Store, opts *Options) (*Base, error) {
-	if opts == nil {
-		opts = &Options{}
-	}
+func Open(ctx context.Context, st Store, opts Options) (*Base, error) {
 	ixOpts := opts.Index
 	var ln *Learner
 	if !opts.NoLearn && ixOpts.Reranker == nil {

@@ -47,10 +47,10 @@ func TestBase(t *testing.T) {
 			_, err := st.Write(ctx, kb.Batch{Put: []kb.Entry{kbtest.Rich("repay")}})
 			require.NoError(t, err)
 
-			one, err := kb.Open(ctx, wrap(st), &kb.Options{PollInterval: 20 * time.Millisecond})
+			one, err := kb.Open(ctx, wrap(st), kb.Options{PollInterval: 20 * time.Millisecond})
 			require.NoError(t, err)
 			t.Cleanup(func() { one.Close() })
-			two, err := kb.Open(ctx, wrap(st), &kb.Options{PollInterval: 20 * time.Millisecond})
+			two, err := kb.Open(ctx, wrap(st), kb.Options{PollInterval: 20 * time.Millisecond})
 			require.NoError(t, err)
 			t.Cleanup(func() { two.Close() })
 

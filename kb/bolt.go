@@ -44,10 +44,7 @@ const (
 )
 
 // OpenBolt opens or creates the store file at path.
-func OpenBolt(path string, opts *BoltOptions) (*Bolt, error) {
-	if opts == nil {
-		opts = &BoltOptions{}
-	}
+func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 	timeout := opts.Timeout
 	if timeout == 0 {
 		timeout = time.Second

@@ -14,7 +14,7 @@ import (
 
 func openBolt(t *testing.T, path string) *kb.Bolt {
 	t.Helper()
-	s, err := kb.OpenBolt(path, &kb.BoltOptions{NoSync: true})
+	s, err := kb.OpenBolt(path, kb.BoltOptions{NoSync: true})
 	require.NoError(t, err)
 	return s
 }
@@ -39,7 +39,7 @@ func TestBoltSurvivesRestart(t *testing.T) {
 	require.NoError(t, err)
 
 	// A second handle on the same file waits for the lock and gives up.
-	_, err = kb.OpenBolt(path, &kb.BoltOptions{Timeout: 50 * time.Millisecond})
+	_, err = kb.OpenBolt(path, kb.BoltOptions{Timeout: 50 * time.Millisecond})
 	assert.Error(t, err, "one process at a time")
 	require.NoError(t, s.Close())
 	_, err = s.Get(ctx, "a")
@@ -61,7 +61,7 @@ func TestBoltSurvivesRestart(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), got.Version)
 
-	b, err := kb.Open(ctx, s, nil)
+	b, err := kb.Open(ctx, s, kb.Options{})
 	require.NoError(t, err)
 	defer b.Close()
 	hits, err := b.Search(ctx, "花呗还款方式", kb.SearchOptions{})

@@ -42,7 +42,7 @@
 //
 //	st, err := kb.OpenBolt("faq.db", nil)
 //	...
-//	base, err := kb.Open(ctx, st, &kb.Options{Index: kb.IndexOptions{Synonyms: [][]string{{"退款", "退钱"}}}})
+//	base, err := kb.Open(ctx, st, kb.Options{Index: kb.IndexOptions{Synonyms: [][]string{{"退款", "退钱"}}}})
 //	...
 //	hits, err := base.Search(ctx, customerText, kb.SearchOptions{})
 //	if len(hits) == 0 {

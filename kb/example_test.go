@@ -11,7 +11,7 @@ import (
 
 func Example() {
 	ctx := context.Background()
-	base, err := kb.Open(ctx, kb.NewMemory(), &kb.Options{
+	base, err := kb.Open(ctx, kb.NewMemory(), kb.Options{
 		Index: kb.IndexOptions{Synonyms: [][]string{{"退款", "退钱"}}},
 	})
 	if err != nil {

@@ -24,8 +24,12 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
+	sessions, err := redisstore.New(rdb, redisstore.Options{Prefix: "shop:dialogue:"})
+	if err != nil {
+		panic(err)
+	}
 	engine, err := dialogue.NewEngine(fs, dialogue.Options{
-		Store: redisstore.New(rdb, redisstore.Options{Prefix: "shop:dialogue:"}),
+		Store: sessions,
 		Funcs: map[string]dialogue.Func{
 			"order_status": func(ctx context.Context, c dialogue.Call) (dialogue.Result, error) {
 				return dialogue.Result{Event: "shipped"}, nil // look the order up

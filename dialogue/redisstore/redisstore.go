@@ -16,12 +16,13 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
-	"github.com/kefuai/kefu/internal/backoff"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/internal/backoff"
 )
 
 // Options configure a Store. The zero value is ready to use.
@@ -50,8 +51,16 @@ type Store struct {
 var _ dialogue.Store = (*Store)(nil)
 
 // New returns a Store using rdb (a *redis.Client, *redis.ClusterClient or
-// *redis.Ring: the two keys of a session share a hash slot).
-func New(rdb redis.Cmdable, opts Options) *Store {
+// *redis.Ring: the two keys of a session share a hash slot). It does not
+// contact Redis; the first Update does. It fails on a nil client or a
+// negative duration.
+func New(rdb redis.Cmdable, opts Options) (*Store, error) {
+	if rdb == nil || reflect.ValueOf(rdb).IsNil() {
+		return nil, errors.New("redisstore: nil Redis client")
+	}
+	if opts.LockTTL < 0 || opts.LockWait < 0 {
+		return nil, fmt.Errorf("redisstore: negative lock TTL %v or wait %v", opts.LockTTL, opts.LockWait)
+	}
 	s := &Store{rdb: rdb, prefix: opts.Prefix, lockTTL: opts.LockTTL, lockWait: opts.LockWait}
 	if s.prefix == "" {
 		s.prefix = "kefu:dialogue:"
@@ -62,7 +71,7 @@ func New(rdb redis.Cmdable, opts Options) *Store {
 	if s.lockWait <= 0 {
 		s.lockWait = 10 * time.Second
 	}
-	return s
+	return s, nil
 }
 
 // The session's data key is PREFIX{id} and its lock PREFIX{id}:lock; the

@@ -21,14 +21,14 @@ func client(t testing.TB) *redis.Client { return testredis.Client(t, testredis.O
 func TestConformance(t *testing.T) {
 	rdb := client(t)
 	storetest.Run(t, func(t *testing.T) dialogue.Store {
-		return redisstore.New(rdb, redisstore.Options{Prefix: testredis.Prefix(t, rdb)})
+		return must(redisstore.New(rdb, redisstore.Options{Prefix: testredis.Prefix(t, rdb)}))
 	})
 }
 
 func TestKeysCleanedUpAndTTLSet(t *testing.T) {
 	rdb := client(t)
 	p := testredis.Prefix(t, rdb)
-	s := redisstore.New(rdb, redisstore.Options{Prefix: p})
+	s := must(redisstore.New(rdb, redisstore.Options{Prefix: p}))
 	ctx := context.Background()
 	require.NoError(t, s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("x"), nil }))
 	keys, err := rdb.Keys(ctx, p+"*").Result()
@@ -45,14 +45,14 @@ func TestKeysCleanedUpAndTTLSet(t *testing.T) {
 func TestLockLost(t *testing.T) {
 	rdb := client(t)
 	p := testredis.Prefix(t, rdb)
-	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 30 * time.Millisecond})
+	s := must(redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 30 * time.Millisecond}))
 	ctx := context.Background()
 	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) {
 		// Wait for the lock to expire, then let another instance update.
 		for rdb.Exists(ctx, p+"{a}:lock").Val() == 1 {
 			time.Sleep(5 * time.Millisecond)
 		}
-		other := redisstore.New(rdb, redisstore.Options{Prefix: p})
+		other := must(redisstore.New(rdb, redisstore.Options{Prefix: p}))
 		require.NoError(t, other.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("second"), nil }))
 		return []byte("first"), nil
 	})
@@ -67,7 +67,7 @@ func TestLockLost(t *testing.T) {
 func TestLockExpiredUntouched(t *testing.T) {
 	rdb := client(t)
 	p := testredis.Prefix(t, rdb)
-	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 30 * time.Millisecond})
+	s := must(redisstore.New(rdb, redisstore.Options{Prefix: p, LockTTL: 30 * time.Millisecond}))
 	ctx := context.Background()
 	require.NoError(t, s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("v1"), nil }))
 	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) {
@@ -85,7 +85,7 @@ func TestLockExpiredUntouched(t *testing.T) {
 func TestBusy(t *testing.T) {
 	rdb := client(t)
 	p := testredis.Prefix(t, rdb)
-	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockWait: 50 * time.Millisecond})
+	s := must(redisstore.New(rdb, redisstore.Options{Prefix: p, LockWait: 50 * time.Millisecond}))
 	ctx := context.Background()
 	// Another instance holds the lock.
 	require.NoError(t, rdb.Set(ctx, p+"{a}:lock", "someone", time.Minute).Err())
@@ -99,7 +99,7 @@ func TestUnavailable(t *testing.T) {
 	// Nothing listens on port 1.
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: time.Second})
 	defer rdb.Close()
-	s := redisstore.New(rdb, redisstore.Options{})
+	s := must(redisstore.New(rdb, redisstore.Options{}))
 	ctx := context.Background()
 	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("x"), nil })
 	assert.ErrorIs(t, err, dialogue.ErrStoreUnavailable)
@@ -111,7 +111,7 @@ func TestUnavailable(t *testing.T) {
 func TestPanicReleasesLock(t *testing.T) {
 	rdb := client(t)
 	p := testredis.Prefix(t, rdb)
-	s := redisstore.New(rdb, redisstore.Options{Prefix: p, LockWait: 200 * time.Millisecond})
+	s := must(redisstore.New(rdb, redisstore.Options{Prefix: p, LockWait: 200 * time.Millisecond}))
 	ctx := context.Background()
 	func() {
 		defer func() { assert.NotNil(t, recover(), "the panic goes on") }()
@@ -119,4 +119,14 @@ func TestPanicReleasesLock(t *testing.T) {
 	}()
 	err := s.Update(ctx, "a", time.Hour, func([]byte) ([]byte, error) { return []byte("x"), nil })
 	assert.NoError(t, err, "the lock was released, the next turn does not wait for it to expire")
+}
+
+func TestNewRefusesBadInput(t *testing.T) {
+	_, err := redisstore.New(nil, redisstore.Options{})
+	assert.ErrorContains(t, err, "nil Redis client")
+	var nilClient *redis.Client
+	_, err = redisstore.New(nilClient, redisstore.Options{})
+	assert.ErrorContains(t, err, "nil Redis client")
+	_, err = redisstore.New(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}), redisstore.Options{LockWait: -time.Second})
+	assert.ErrorContains(t, err, "negative")
 }

@@ -167,7 +167,7 @@ func main() {
 		train = sampleShots(train, *shots, *seed)
 	}
 
-	opts := &intent.Options{Seed: *seed, Validation: val, OutOfScope: *oosLabel, Threshold: *threshold}
+	opts := intent.Options{Seed: *seed, Validation: val, OutOfScope: *oosLabel, Threshold: *threshold}
 	if *tokFile != "" {
 		opts.Tokenizer = mustTokenizer(*tokFile)
 	}

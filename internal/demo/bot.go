@@ -177,7 +177,7 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 func (b *Bot) openKnowledge(ctx context.Context, opts BotOptions, lg *slog.Logger) error {
 	var st kb.Store = kb.NewMemory()
 	if opts.DataDir != "" && !opts.MemoryKnowledge {
-		bs, err := kb.OpenBolt(filepath.Join(opts.DataDir, "kb.db"), nil)
+		bs, err := kb.OpenBolt(filepath.Join(opts.DataDir, "kb.db"), kb.BoltOptions{})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
@@ -188,7 +188,7 @@ func (b *Bot) openKnowledge(ctx context.Context, opts BotOptions, lg *slog.Logge
 		return err
 	}
 	var err error
-	b.Knowledge, err = kb.Open(ctx, st, &kb.Options{
+	b.Knowledge, err = kb.Open(ctx, st, kb.Options{
 		Index:  kb.IndexOptions{Words: Words(), Synonyms: Synonyms()},
 		Logger: lg,
 	})
@@ -277,7 +277,7 @@ func model(ctx context.Context, dir string) (*intent.Model, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	m, err := intent.Train(ctx, ex, &intent.Options{Seed: 1, Rules: Rules(), Words: Words(), Synonyms: Synonyms(),
+	m, err := intent.Train(ctx, ex, intent.Options{Seed: 1, Rules: Rules(), Words: Words(), Synonyms: Synonyms(),
 		OutOfScope: OutOfScope})
 	if err != nil {
 		return nil, false, fmt.Errorf("demo: training intents: %w", err)

@@ -86,7 +86,7 @@ var model = sync.OnceValues(func() (*intent.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return intent.Train(context.Background(), train, &intent.Options{
+	return intent.Train(context.Background(), train, intent.Options{
 		Seed: 1, Hidden: 64, Words: demo.Words(), Synonyms: demo.Synonyms(), Rules: demo.Rules(),
 		OutOfScope: demo.OutOfScope,
 	})

@@ -45,7 +45,7 @@ type Chart struct {
 	// Width is the width attribute ("100%", "360"); the view's width when
 	// empty. With Height set, the picture has a fixed size instead of a
 	// view box.
-	Width string
+	Width  string
 	Height float64
 	// Label is the picture's accessible name.
 	Label string

@@ -14,13 +14,13 @@ import (
 // needs a PostgreSQL server, so it is compiled but not run.)
 func ExampleOpen() {
 	ctx := context.Background()
-	st, err := kbpg.Open(ctx, "postgres://kefu@db/kefu", &kbpg.Options{Schema: "kefu"})
+	st, err := kbpg.Open(ctx, "postgres://kefu@db/kefu", kbpg.Options{Schema: "kefu"})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer st.Close()
 
-	base, err := kb.Open(ctx, st, nil)
+	base, err := kb.Open(ctx, st, kb.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

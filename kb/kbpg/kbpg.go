@@ -67,7 +67,7 @@ type Store struct {
 
 // Open connects to the database at connString (a URL or key=value DSN)
 // and opens a Store on it. Close closes the connections.
-func Open(ctx context.Context, connString string, opts *Options) (*Store, error) {
+func Open(ctx context.Context, connString string, opts Options) (*Store, error) {
 	pool, err := pgxpool.New(ctx, connString)
 	if err != nil {
 		return nil, fmt.Errorf("kbpg: %w", err)
@@ -84,10 +84,7 @@ func Open(ctx context.Context, connString string, opts *Options) (*Store, error)
 // New opens a Store on an existing pool, creating the tables if needed.
 // The Store takes one more connection of the pool's configuration for
 // LISTEN. Close stops the listener but leaves the pool open.
-func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Store, error) {
-	if opts == nil {
-		opts = &Options{}
-	}
+func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) {
 	prefix := cmp.Or(opts.Prefix, "kb_")
 	name := func(t string) string {
 		if opts.Schema == "" {

@@ -58,7 +58,7 @@ func schema(t *testing.T, conn string) string {
 
 func open(t *testing.T, conn, sch string) *kbpg.Store {
 	t.Helper()
-	s, err := kbpg.Open(context.Background(), conn, &kbpg.Options{Schema: sch})
+	s, err := kbpg.Open(context.Background(), conn, kbpg.Options{Schema: sch})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
@@ -76,10 +76,10 @@ func TestPrefixAndSharedPool(t *testing.T) {
 	pool, err := pgxpool.New(ctx, conn)
 	require.NoError(t, err)
 	defer pool.Close()
-	a, err := kbpg.New(ctx, pool, &kbpg.Options{Schema: sch, Prefix: "faq_a_"})
+	a, err := kbpg.New(ctx, pool, kbpg.Options{Schema: sch, Prefix: "faq_a_"})
 	require.NoError(t, err)
 	defer a.Close()
-	b, err := kbpg.New(ctx, pool, &kbpg.Options{Schema: sch, Prefix: "faq_b_"})
+	b, err := kbpg.New(ctx, pool, kbpg.Options{Schema: sch, Prefix: "faq_b_"})
 	require.NoError(t, err)
 	defer b.Close()
 	_, err = a.Write(ctx, kb.Batch{Put: []kb.Entry{kbtest.Rich("x")}})
@@ -97,7 +97,7 @@ func TestConcurrentOpen(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			s, err := kbpg.Open(context.Background(), conn, &kbpg.Options{Schema: sch})
+			s, err := kbpg.Open(context.Background(), conn, kbpg.Options{Schema: sch})
 			if assert.NoError(t, err) {
 				s.Close()
 			}
@@ -135,10 +135,10 @@ func TestInstancesShareEdits(t *testing.T) {
 	conn := dsn(t)
 	sch := schema(t, conn)
 	ctx := context.Background()
-	one, err := kb.Open(ctx, open(t, conn, sch), nil)
+	one, err := kb.Open(ctx, open(t, conn, sch), kb.Options{})
 	require.NoError(t, err)
 	defer one.Close()
-	two, err := kb.Open(ctx, open(t, conn, sch), nil)
+	two, err := kb.Open(ctx, open(t, conn, sch), kb.Options{})
 	require.NoError(t, err)
 	defer two.Close()
 
@@ -241,10 +241,10 @@ func TestOutage(t *testing.T) {
 	q.Set("connect_timeout", "2")
 	viaProxy.RawQuery = q.Encode()
 
-	direct, err := kb.Open(ctx, open(t, conn, sch), nil)
+	direct, err := kb.Open(ctx, open(t, conn, sch), kb.Options{})
 	require.NoError(t, err)
 	defer direct.Close()
-	cut, err := kb.Open(ctx, open(t, viaProxy.String(), sch), nil)
+	cut, err := kb.Open(ctx, open(t, viaProxy.String(), sch), kb.Options{})
 	require.NoError(t, err)
 	defer cut.Close()
 

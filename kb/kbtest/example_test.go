@@ -16,7 +16,7 @@ import (
 //lint:ignore U1000 go doc shows this whole file as the example; it is read, not called.
 func testConformance(t *testing.T) {
 	kbtest.Run(t, func(t *testing.T) kb.Store {
-		s, err := kb.OpenBolt(filepath.Join(t.TempDir(), "kb.db"), nil)
+		s, err := kb.OpenBolt(filepath.Join(t.TempDir(), "kb.db"), kb.BoltOptions{})
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		return s

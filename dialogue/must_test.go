@@ -1,0 +1,9 @@
+package dialogue_test
+
+// must returns v, panicking on err: for calls that cannot fail in a test.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
