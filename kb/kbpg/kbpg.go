@@ -8,7 +8,7 @@
 //
 //	st, err := kbpg.Open(ctx, "postgres://kefu@db/kefu", nil)
 //	...
-//	base, err := kb.Open(ctx, st, nil)
+//	base, err := kb.Open(ctx, st, kb.Options{})
 package kbpg
 
 import (
