@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/go-ego/gse"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // The Chinese dictionary is large (about 350,000 words, ~130 MB of heap) and
@@ -30,7 +31,7 @@ func zhSegmenter() (*gse.Segmenter, error) {
 		// core: whoever analyzes Chinese text is about to need them.
 		go concepts()
 		go clustersZh()
-		go t2s()
+		go textnorm.Preload()
 		seg := new(gse.Segmenter)
 		seg.SkipLog = true
 		if err := seg.LoadDictEmbed("zh_s"); err != nil {
