@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math"
 	"strconv"
@@ -356,3 +357,16 @@ func (d *zhDict) start(i int) int {
 	}
 	return int(d.ends[i-1])
 }
+
+// DataVersion returns a digest of the embedded tables that analysis and
+// features are computed from (the Chinese dictionary, the concepts and the
+// word clusters). Models saved for reuse record it: one trained with other
+// tables would see other features.
+var DataVersion = sync.OnceValue(func() string {
+	tab := crc32.MakeTable(crc32.Castagnoli)
+	var b strings.Builder
+	for _, d := range [][]byte{[]byte(zhDictGz), conceptsGz, clustersEnGz, clustersZhGz} {
+		fmt.Fprintf(&b, "%08x%x.", crc32.Checksum(d, tab), len(d))
+	}
+	return strings.TrimSuffix(b.String(), ".")
+})
