@@ -1,6 +1,11 @@
 package text
 
-import "testing"
+import (
+	"compress/gzip"
+	"runtime"
+	"strings"
+	"testing"
+)
 
 var benchInputs = []struct{ name, text string }{
 	{"en", "I'd like to check the status of my order, it hasn't arrived yet"},
@@ -35,5 +40,46 @@ func BenchmarkFeatures(b *testing.B) {
 				buf = DefaultFeatures.AppendFeatures(buf[:0], toks)
 			}
 		})
+	}
+}
+
+// BenchmarkLoadZhDict measures loading the embedded Chinese dictionary,
+// done once per process, and reports the heap it keeps (MB/dict).
+func BenchmarkLoadZhDict(b *testing.B) {
+	b.ReportAllocs()
+	var kept float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		zr, err := gzip.NewReader(strings.NewReader(zhDictGz))
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := parseZhDict(zr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		kept = float64(after.HeapAlloc-before.HeapAlloc) / 1e6
+		runtime.KeepAlive(d)
+	}
+	b.ReportMetric(kept, "MB/dict")
+}
+
+// BenchmarkSegment measures the dictionary cut alone on a run of Han
+// characters.
+func BenchmarkSegment(b *testing.B) {
+	d, err := zhDictionary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := "我上周买的手机到现在还没有发货能帮我查一下订单吗"
+	b.SetBytes(int64(len(run)))
+	b.ReportAllocs()
+	var buf []zhWord
+	for b.Loop() {
+		buf = d.segment(buf[:0], run)
 	}
 }
