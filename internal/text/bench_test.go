@@ -56,7 +56,7 @@ func BenchmarkLoadZhDict(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d, err := parseZhDict(zr)
+		d, err := parseZhDict(zr, 100000)
 		if err != nil {
 			b.Fatal(err)
 		}

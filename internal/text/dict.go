@@ -69,16 +69,17 @@ func zhDictionary() (*zhDict, error) {
 			zh.err = fmt.Errorf("text: the embedded Chinese dictionary: %w", err)
 			return
 		}
-		zh.dict, zh.err = parseZhDict(zr)
+		zh.dict, zh.err = parseZhDict(zr, 100000)
 	})
 	return zh.dict, zh.err
 }
 
 // errNoDictionary reports that the embedded dictionary holds too few words.
-var errNoDictionary = errors.New("text: the embedded Chinese dictionary is empty")
+var errNoDictionary = errors.New("text: the Chinese dictionary holds too few words")
 
-// parseZhDict reads the table internal/genzhdict writes (uncompressed).
-func parseZhDict(r io.Reader) (*zhDict, error) {
+// parseZhDict reads the table internal/genzhdict writes (uncompressed),
+// which must hold at least minWords words.
+func parseZhDict(r io.Reader, minWords int) (*zhDict, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	d := &zhDict{}
 	tagIdx := map[string]uint8{}
@@ -111,15 +112,17 @@ func parseZhDict(r io.Reader) (*zhDict, error) {
 			a, b, ok := bytes.Cut(line, []byte("\t"))
 			cnt, err1 := strconv.Atoi(string(a))
 			tot, err2 := strconv.ParseFloat(string(b), 64)
-			if !ok || err1 != nil || err2 != nil || cnt <= 0 || !(tot > 0) || math.IsInf(tot, 0) {
+			if !ok || err1 != nil || err2 != nil || cnt <= 0 || cnt > 1<<24 || !(tot > 0) || math.IsInf(tot, 0) {
 				return nil, bad("want \"<words>\\t<total frequency>\"")
 			}
 			n, total, header = cnt, tot, false
 			logTotal = float32(math.Log2(total))
-			d.ends = make([]uint32, 0, n)
-			d.cost = make([]float32, 0, n)
-			d.tag = make([]uint8, 0, n)
-			words = make([]byte, 0, 3<<20)
+			// Grow as data arrives: the header is checked, not trusted.
+			c := min(n, 1<<19)
+			d.ends = make([]uint32, 0, c)
+			d.cost = make([]float32, 0, c)
+			d.tag = make([]uint8, 0, c)
+			words = make([]byte, 0, 9*c)
 			continue
 		}
 		w, rest, ok1 := bytes.Cut(line, []byte("\t"))
@@ -160,7 +163,7 @@ func parseZhDict(r io.Reader) (*zhDict, error) {
 	if header || len(d.ends) != n {
 		return nil, fmt.Errorf("text: Chinese dictionary: %d words, the header says %d", len(d.ends), n)
 	}
-	if n < 100000 {
+	if n < minWords {
 		return nil, errNoDictionary
 	}
 	d.words = string(words)

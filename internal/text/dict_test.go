@@ -187,9 +187,9 @@ func TestParseZhDictErrors(t *testing.T) {
 		{"more than said", "1\t10\n你\t2\tr\n我\t2\tr\n", "more words"},
 		{"fewer than said", "3\t10\n你\t2\tr\n我\t2\tr\n", "2 words, the header says 3"},
 		{"invalid UTF-8", "1\t10\n\xff\t2\tr\n", "want \"word"},
-		{"too small", "2\t10\n你\t2\tr\n我\t2\tr\n", "empty"},
+		{"too small", "2\t10\n你\t2\tr\n我\t2\tr\n", "too few words"},
 	} {
-		_, err := parseZhDict(strings.NewReader(c.in))
+		_, err := parseZhDict(strings.NewReader(c.in), 3)
 		if assert.Error(t, err, c.name) {
 			assert.Contains(t, err.Error(), c.want, c.name)
 		}
@@ -211,4 +211,24 @@ func TestEmbeddedDictHeader(t *testing.T) {
 	for _, tag := range d.tags {
 		assert.True(t, tag == "" || strings.IndexFunc(tag, unicode.IsSpace) < 0, "tag %q", tag)
 	}
+}
+
+func FuzzParseZhDict(f *testing.F) {
+	f.Add("# c\n2\t10\n你\t2\tr\n我\t2\tr\n")
+	f.Add("1\t10\n我\tx\tr\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseZhDict(strings.NewReader(s), 0)
+		if err != nil {
+			return
+		}
+		// A table that parses is sorted and consistent.
+		for i := range d.ends {
+			if i > 0 && d.word(i-1) >= d.word(i) {
+				t.Fatalf("words %d and %d out of order", i-1, i)
+			}
+			if d.find(d.word(i)) != i {
+				t.Fatalf("word %q not found", d.word(i))
+			}
+		}
+	})
 }
