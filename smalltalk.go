@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // SmallTalk is a message that is only a greeting, thanks or a goodbye.
@@ -90,7 +90,7 @@ func ReadSmallTalk(s string) SmallTalk {
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		if unicode.Is(unicode.Han, r) && !talkFirst[r] {
 			// Perhaps a traditional character: 謝 is 谢.
-			if f, _ := utf8.DecodeRuneInString(text.Normalize(string(r)).Text); !talkFirst[f] {
+			if f, _ := utf8.DecodeRuneInString(textnorm.Normalize(string(r)).Text); !talkFirst[f] {
 				return NoSmallTalk
 			}
 		}
@@ -104,7 +104,7 @@ func ReadSmallTalk(s string) SmallTalk {
 			}
 		}
 	}
-	n := text.Normalize(s).Text
+	n := textnorm.Normalize(s).Text
 	best := NoSmallTalk
 	note := func(k SmallTalk) {
 		if k != talkFiller && k > best {

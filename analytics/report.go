@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // ReportOptions configure BuildReport. The zero value works.
@@ -316,7 +316,7 @@ func topCounts(m map[string]int, top, total int) []Count {
 // questionKey normalizes a question for grouping: width, case and spacing
 // folded, punctuation and symbols dropped.
 func questionKey(s string) string {
-	n := text.Normalize(s).Text
+	n := textnorm.Normalize(s).Text
 	var b strings.Builder
 	for _, r := range n {
 		if unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r) {

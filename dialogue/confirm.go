@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // Answer is the reading of a reply to a yes/no question.
@@ -94,9 +94,9 @@ const MaxReplyBytes = 300
 // is not ready yet (Wait).
 func ReadReply(reply, question string) Reading {
 	if len(reply) > MaxReplyBytes {
-		return Reading{Rest: compact(text.Normalize(reply[:MaxReplyBytes]).Text)}
+		return Reading{Rest: compact(textnorm.Normalize(reply[:MaxReplyBytes]).Text)}
 	}
-	toks := tokenizeReply(text.Normalize(reply).Text)
+	toks := tokenizeReply(textnorm.Normalize(reply).Text)
 	settle(toks)
 	if question != "" && len(toks) > 0 {
 		markEcho(toks, question)
@@ -108,7 +108,7 @@ func ReadReply(reply, question string) Reading {
 // "how long does it take?") rather than for something to be done ("能帮我
 // 挂失吗？", "can you freeze my card?").
 func infoQuestion(s string) bool {
-	n := text.Normalize(s).Text
+	n := textnorm.Normalize(s).Text
 	if len(n) > MaxReplyBytes {
 		n = n[:MaxReplyBytes]
 	}
@@ -456,7 +456,7 @@ func markEcho(toks []rtoken, question string) {
 	if len(question) > 2*MaxReplyBytes {
 		question = question[:2*MaxReplyBytes]
 	}
-	q := text.Normalize(question).Text
+	q := textnorm.Normalize(question).Text
 	qc := compact(q)
 	qwords := map[string]bool{}
 	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !isWordRune(r) }) {

@@ -11,7 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // Input is what the Bot knows about one customer message or event.
@@ -129,7 +129,7 @@ func (g Globals) withDefaults() Globals {
 		var out []string
 		for _, ps := range l {
 			for _, p := range ps {
-				if c := compact(text.Normalize(p).Text); c != "" && !slices.Contains(out, c) {
+				if c := compact(textnorm.Normalize(p).Text); c != "" && !slices.Contains(out, c) {
 					out = append(out, c)
 				}
 			}
@@ -384,7 +384,7 @@ func (e *Engine) advance(ctx context.Context, s *Session, in Input) ([]Action, e
 	if loc == nil {
 		loc = in.Time.Location()
 	}
-	t := &turn{e: e, ctx: ctx, s: s, in: in, now: in.Time.In(loc), norm: compact(text.Normalize(in.Text).Text)}
+	t := &turn{e: e, ctx: ctx, s: s, in: in, now: in.Time.In(loc), norm: compact(textnorm.Normalize(in.Text).Text)}
 	if s.Flow != "" {
 		t.f = e.flows[s.Flow]
 		if t.f == nil || t.f.states[s.State] == nil {
@@ -1020,7 +1020,7 @@ func (t *turn) command(intents, phrases []string, inside bool) bool {
 	if !slices.ContainsFunc(phrases, func(p string) bool { return strings.Contains(t.norm, p) }) || t.question() {
 		return false
 	}
-	n := text.Normalize(t.in.Text).Text
+	n := textnorm.Normalize(t.in.Text).Text
 	if i := strings.IndexFunc(n, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }); i > 0 {
 		n = n[:i]
 	}

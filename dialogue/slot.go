@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kefuai/kefu/dialogue/entity"
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // Value is a slot's value.
@@ -239,7 +239,7 @@ func valueGroup(re *regexp.Regexp) int {
 }
 
 func (x regexExtractor) Extract(s string, _ time.Time) (Value, bool) {
-	t := text.Normalize(s).Text
+	t := textnorm.Normalize(s).Text
 	m := x.re.FindStringSubmatchIndex(t)
 	if m == nil || m[2*x.group] < 0 {
 		return Value{}, false
@@ -257,7 +257,7 @@ type orderExtractor struct {
 }
 
 func (x orderExtractor) Extract(s string, _ time.Time) (Value, bool) {
-	t := text.Normalize(s).Text
+	t := textnorm.Normalize(s).Text
 	for _, m := range x.re.FindAllStringIndex(t, 16) {
 		// Not part of a longer run of letters and digits.
 		if m[0] > 0 && isAlnum(t[m[0]-1]) || m[1] < len(t) && isAlnum(t[m[1]]) || m[0] == m[1] {
@@ -294,7 +294,7 @@ func newLookup(values []LookupValue) (lookup, []Problem) {
 			continue
 		}
 		for j, w := range append([]string{v.Value}, v.Synonyms...) {
-			n := text.Normalize(w).Text
+			n := textnorm.Normalize(w).Text
 			if n == "" {
 				ps.add(fmt.Sprintf(".values[%d].synonyms[%d]", i, j-1), "empty synonym")
 				continue
@@ -325,7 +325,7 @@ func isLatin(s string) bool {
 // Extract returns the entry whose term appears first in s, the longest
 // term at the same place.
 func (l lookup) Extract(s string, _ time.Time) (Value, bool) {
-	t := text.Normalize(s).Text
+	t := textnorm.Normalize(s).Text
 	best, bestAt := -1, len(t)+1
 	for i, term := range l.terms {
 		off := 0
@@ -377,7 +377,7 @@ func extractQuantity(s string, _ time.Time) (Value, bool) {
 var firstNumber = regexp.MustCompile(`\d+(?:\.\d+)?`)
 
 func extractNumber(s string, _ time.Time) (Value, bool) {
-	t := strings.TrimSpace(text.Normalize(s).Text)
+	t := strings.TrimSpace(textnorm.Normalize(s).Text)
 	n, ok := entity.Number(t)
 	if !ok {
 		m := firstNumber.FindString(t)

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -137,7 +138,12 @@ func (b *Base) learnLoop(ctx context.Context) {
 	defer close(b.lnDone)
 	train := func() {
 		gen := b.ix.generation()
-		if err := b.ln.trainGen(ctx, b.ix.Entries(), gen); err != nil && ctx.Err() == nil {
+		err := b.ln.trainGen(ctx, b.ix.Entries(), gen)
+		switch {
+		case err == nil || ctx.Err() != nil:
+		case errors.Is(err, errLearnCache):
+			b.log.Warn("kb: the learner is trained but its cache could not be written", "err", err)
+		default:
 			b.log.Warn("kb: training the learner failed; searches rank lexically", "err", err)
 		}
 	}

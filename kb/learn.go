@@ -34,6 +34,12 @@ type LearnOptions struct {
 	MinEntries int
 	// Seed makes training deterministic.
 	Seed uint64
+	// Cache, when set, names a file where the Learner keeps its last
+	// trained model. Training on the same entries (the same questions,
+	// versions and settings, and the same kefu tables) loads the model from
+	// it instead of training again, so a restarted bot ranks with its
+	// learned model at once. A damaged or stale file is trained over.
+	Cache string
 }
 
 // Learner is a [Reranker] that learns from the entries themselves: it
@@ -57,6 +63,7 @@ type Learner struct {
 	max    int
 	min    int
 	seed   uint64
+	cache  string
 	cur    atomic.Pointer[learned]
 	train  sync.Mutex
 	pool   sync.Pool
@@ -111,7 +118,7 @@ func NewLearner(opts LearnOptions) (*Learner, error) {
 		return nil, fmt.Errorf("kb: learner weight %v outside [0, 1]", w)
 	}
 	return &Learner{an: an, weight: w, max: cmp.Or(opts.MaxEntries, 3000),
-		min: max(cmp.Or(opts.MinEntries, 10), 2), seed: opts.Seed}, nil
+		min: max(cmp.Or(opts.MinEntries, 10), 2), seed: opts.Seed, cache: opts.Cache}, nil
 }
 
 // generation returns the index generation of the entries the last
@@ -169,15 +176,36 @@ func (l *Learner) trainGen(ctx context.Context, entries []Entry, gen uint64) err
 		l.cur.Store(&learned{gen: gen})
 		return nil
 	}
-	ens, err := learn.TrainEnsemble(ctx, toks, y, len(idx), learn.EnsembleConfig{
+	cfg := learn.EnsembleConfig{
 		Views: learnViews,
 		Net: learn.MLPConfig{Hidden: learnHidden, Epochs: min(learn.EpochsFor(len(toks)), learnMaxEpochs),
 			LR: 0.2, Dropout: 0.2, InputDropout: 0.25, Smoothing: 0.1, Seed: l.seed},
-	})
+	}
+	var key [32]byte
+	var keyErr error
+	if l.cache != "" {
+		key, keyErr = l.cacheKey(cfg, ents, toks, y)
+		if keyErr == nil {
+			if ens, err := readLearnCache(l.cache, key); err == nil && ens.K == len(idx) {
+				l.cur.Store(&learned{ens: ens, idx: idx, ents: ents, gen: gen})
+				return nil
+			}
+		}
+	}
+	ens, err := learn.TrainEnsemble(ctx, toks, y, len(idx), cfg)
 	if err != nil {
 		return fmt.Errorf("kb: training the learner: %w", err)
 	}
 	l.cur.Store(&learned{ens: ens, idx: idx, ents: ents, gen: gen})
+	if l.cache != "" {
+		err := keyErr
+		if err == nil {
+			err = writeLearnCache(l.cache, key, ens)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %w", errLearnCache, err)
+		}
+	}
 	return nil
 }
 

@@ -10,8 +10,9 @@
 // pass it to VerifyHead later to detect that too.
 //
 // Two logs are provided: FileLog, an append-only file of JSON lines needing
-// no server, and PostgresLog, whose table refuses updates and deletes.
-// Both are safe for concurrent use; audittest checks an implementation.
+// no server, and pgstore.Log (package audit/pgstore), whose PostgreSQL table
+// refuses updates and deletes. Both are safe for concurrent use; audittest
+// checks an implementation.
 //
 // Records name actors and targets (user IDs, entry IDs), never the content
 // of conversations, and are not erased with a user's data: they are the

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // Numeral patterns shared by the finders: digits (with thousands
@@ -74,7 +74,7 @@ func currencyOf(unit string) string {
 // "$20", "20 dollars", "1.5万元". A bare number is not an amount here (see
 // ParseAmount).
 func FindAmount(s string) (Amount, bool) {
-	t := text.Normalize(s).Text
+	t := textnorm.Normalize(s).Text
 	best, bestAt := Amount{}, -1
 	if m := amountPrefix.FindStringSubmatchIndex(t); m != nil && !digitBefore(t, m[0]) {
 		if v, ok := number(t[m[4]:m[5]]); ok {
@@ -125,7 +125,7 @@ func FindAmount(s string) (Amount, bool) {
 // when the customer answers a question about money, where a bare number
 // can only be the sum.
 func ParseAmount(s string) (Amount, bool) {
-	t := strings.TrimSpace(text.Normalize(s).Text)
+	t := strings.TrimSpace(textnorm.Normalize(s).Text)
 	if v, ok := number(t); ok {
 		return Amount{Cents: cents(v), Currency: "CNY", Text: t}, true
 	}

@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // A mobile number written in groups: "138 1234 5678", "138-1234-5678",
@@ -17,7 +17,7 @@ var mobileGrouped = regexp.MustCompile(`(?:\+?86[ -]?)?(1[3-9]\d)[ -](\d{4})[ -]
 // or hyphens. Digits inside a longer run of digits (an order number, a bank
 // card) are never taken for a mobile number.
 func FindMobile(s string) (string, bool) {
-	t := text.Normalize(s).Text
+	t := textnorm.Normalize(s).Text
 	for i := 0; i < len(t); {
 		if !isDigit(t[i]) {
 			i++

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // maxNumber bounds every number this package returns, so that arithmetic on
@@ -169,7 +169,7 @@ func ChineseInt(s string) (int64, bool) {
 // is ignored and full-width digits are accepted. It reports false for
 // anything else, for negative numbers and for values above 10^15.
 func Number(s string) (float64, bool) {
-	return number(text.Normalize(s).Text)
+	return number(textnorm.Normalize(s).Text)
 }
 
 // number is Number on normalized text.

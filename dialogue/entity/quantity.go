@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // Quantity is a count of items found in text.
@@ -35,7 +35,7 @@ var quantityNotAfter = []string{"月", "小时", "钟头", "星期", "礼拜", "
 // "x2", "3 pcs", "two items". A bare number is not a quantity here (see
 // ParseQuantity). Durations such as "3个月" are not quantities.
 func FindQuantity(s string) (Quantity, bool) {
-	t := text.Normalize(s).Text
+	t := textnorm.Normalize(s).Text
 	var best Quantity
 	bestAt := -1
 	for off := 0; off < len(t); {
@@ -75,7 +75,7 @@ func FindQuantity(s string) (Quantity, bool) {
 // ParseQuantity reads the whole of s as a count: a quantity FindQuantity
 // accepts, or a bare whole number ("3", "两", "twelve").
 func ParseQuantity(s string) (Quantity, bool) {
-	t := strings.TrimSpace(text.Normalize(s).Text)
+	t := strings.TrimSpace(textnorm.Normalize(s).Text)
 	if n, ok := wholeNumber(t); ok {
 		return Quantity{N: n, Text: t}, true
 	}

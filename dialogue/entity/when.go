@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kefuai/kefu/internal/text"
+	"github.com/kefuai/kefu/internal/textnorm"
 )
 
 // Grain is how precisely a When names a moment.
@@ -87,7 +87,7 @@ func (w When) String() string {
 // following week; a day of a month without a year is in now's year; a
 // time without a date is on now's day.
 func FindWhen(s string, now time.Time) (When, bool) {
-	t := text.Normalize(s).Text
+	t := textnorm.Normalize(s).Text
 	if len(t) > 4096 {
 		t = t[:4096]
 	}

@@ -187,17 +187,24 @@ func (b *Bot) openKnowledge(ctx context.Context, opts BotOptions, lg *slog.Logge
 	if err := seed(ctx, st); err != nil {
 		return err
 	}
-	var err error
-	b.Knowledge, err = kb.Open(ctx, st, kb.Options{
+	kopts := kb.Options{
 		Index:  kb.IndexOptions{Words: Words(), Synonyms: Synonyms()},
 		Logger: lg,
-	})
+	}
+	if opts.DataDir != "" {
+		// A restart on the same entries loads the learned model instead of
+		// training it again.
+		kopts.Learn.Cache = filepath.Join(opts.DataDir, "kb-learner.model")
+	}
+	var err error
+	b.Knowledge, err = kb.Open(ctx, st, kopts)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	b.closers = append(b.closers, b.Knowledge.Close)
 	// The first answers should already be the learned ones: training on
-	// the demo's entries takes a fraction of a second.
+	// the demo's entries takes about a second, loading it from the cache a
+	// few milliseconds.
 	return b.Knowledge.WaitLearned(ctx)
 }
 

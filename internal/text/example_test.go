@@ -19,26 +19,6 @@ func ExampleAnalyzer_Analyze() {
 	// 我/han 的/han iphon/word 用/han 花呗/han 买/han 的/han ,/punct 怎么/han 退款/han ?/punct refund/word ?/punct
 }
 
-func ExampleNormalize() {
-	fmt.Println(text.Normalize("  ＨＥＬＬＯ，　World  ").Text)
-	// Output: hello, world
-}
-
-// Text in traditional characters is converted to simplified ones, and
-// Span maps the result back to what was written.
-func ExampleNormalize_traditional() {
-	in := "我的軟體乾淨嗎？"
-	n := text.Normalize(in)
-	fmt.Println(n.Text)
-	st, en := n.Span(len("我的"), len("我的软件"))
-	fmt.Println(in[st:en])
-	fmt.Println(text.Normalize("著名的乾坤大挪移").Text) // simplified text stays as it is
-	// Output:
-	// 我的软件干净吗?
-	// 軟體
-	// 著名的乾坤大挪移
-}
-
 // Cluster features carry what one wording says to another: words used
 // alike, in English or Chinese, share clusters.
 func ExampleFeatureConfig_clusters() {

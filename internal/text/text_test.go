@@ -41,37 +41,6 @@ func terms(toks []Token) []string {
 	return out
 }
 
-func TestNormalize(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"Hello  World", "hello world"},
-		{"  leading and trailing\t\n", "leading and trailing"},
-		{"ｉＰｈｏｎｅ１５", "iphone15"},
-		{"全角，标点！", "全角,标点!"},
-		{"中文　空格", "中文 空格"},
-		{"CAFÉ", "café"},
-		{"e\u0301", "é"}, // combining accent composes under NFKC
-		{"zero\u200bwidth", "zero width"},
-		{"bad\xffbyte", "bad byte"},
-		{"\xff\xfe", ""},
-		{"", ""},
-	}
-	for _, c := range cases {
-		assert.Equal(t, c.want, Normalize(c.in).Text, "Normalize(%q)", c.in)
-	}
-}
-
-func TestNormalizeSpans(t *testing.T) {
-	in := "Ａｂ  c\xffＤ"
-	n := Normalize(in)
-	require.Equal(t, "ab c d", n.Text)
-	// "ab" comes from the two full-width letters.
-	s, e := n.Span(0, 2)
-	assert.Equal(t, "Ａｂ", in[s:e])
-	// "d" comes from the full-width D after the invalid byte.
-	s, e = n.Span(5, 6)
-	assert.Equal(t, "Ｄ", in[s:e])
-}
-
 func TestAnalyzeMixed(t *testing.T) {
 	a := defaultAnalyzer(t)
 	cases := []struct {
@@ -214,4 +183,30 @@ func TestFeatures(t *testing.T) {
 	// Han n-grams cross word boundaries: 退货运费 gives 4+3+2 = 9 of sizes 1-3.
 	hg := FeatureConfig{HanMin: 1, HanMax: 3}.AppendFeatures(nil, a.Analyze("退货运费"))
 	assert.Len(t, hg, 9)
+}
+
+func TestAnalyzeTraditional(t *testing.T) {
+	a := defaultAnalyzer(t)
+	for _, c := range []struct{ trad, simp string }{
+		{"我想退貨，質量問題", "我想退货，质量问题"},
+		{"請問運費怎麼算？", "请问运费怎么算？"},
+		{"我的訂單什麼時候發貨", "我的订单什么时候发货"},
+	} {
+		tt, st := a.Analyze(c.trad), a.Analyze(c.simp)
+		assert.Equal(t, terms(st), terms(tt), c.trad)
+		for _, tk := range tt {
+			// Offsets point into the text the customer wrote.
+			assert.Equal(t, utf8.RuneCountInString(tk.Text), utf8.RuneCountInString(c.trad[tk.Start:tk.End]), "%q in %q", tk.Text, c.trad)
+		}
+	}
+	toks := a.Analyze("我想退貨")
+	assert.Equal(t, "退货", toks[len(toks)-1].Text)
+	assert.Equal(t, "退貨", "我想退貨"[toks[len(toks)-1].Start:toks[len(toks)-1].End])
+
+	// Operator words and synonyms written in traditional characters match
+	// both scripts.
+	b, err := New(Config{Words: []string{"花唄"}, Synonyms: [][]string{{"退款", "退錢"}}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"花呗", "退款"}, terms(b.Analyze("花呗退钱")))
+	assert.Equal(t, []string{"花呗", "退款"}, terms(b.Analyze("花唄退錢")))
 }

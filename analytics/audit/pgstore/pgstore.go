@@ -1,4 +1,12 @@
-package audit
+// Package pgstore is an audit.Log in PostgreSQL, shared by every instance of
+// a bot. Programs that do not import it do not link the PostgreSQL driver.
+//
+// Records live in one table (kefu_audit unless named otherwise). Appends
+// from all instances are serialized by a transaction-level advisory lock,
+// so the chain stays one line. A trigger makes the table refuse UPDATE and
+// DELETE; someone who can drop the trigger can still tamper, and
+// audit.Verify will tell.
+package pgstore
 
 import (
 	"context"
@@ -9,10 +17,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kefuai/kefu/analytics/audit"
 )
 
-// PostgresOptions configure a PostgresLog. The zero value works.
-type PostgresOptions struct {
+// Options configure a Log. The zero value works.
+type Options struct {
 	// Schema holds the table; created when missing. The connection's
 	// search path when empty.
 	Schema string
@@ -22,21 +32,20 @@ type PostgresOptions struct {
 	Now func() time.Time
 }
 
-// PostgresLog is a Log in a PostgreSQL table shared by every instance of
-// the bot. Appends from all of them are serialized by a transaction-level
-// advisory lock, so the chain stays one line. A trigger makes the table
-// refuse UPDATE and DELETE; someone who can drop the trigger can still
-// tamper, and Verify will tell. It is safe for concurrent use.
-type PostgresLog struct {
+// Log is an audit.Log in a PostgreSQL table shared by every instance of the
+// bot. It is safe for concurrent use, also from several processes.
+type Log struct {
 	pool  *pgxpool.Pool
 	table string
 	lock  int64
 	now   func() time.Time
 }
 
-// NewPostgres returns a PostgresLog on pool, creating its schema, table
-// and trigger when missing.
-func NewPostgres(ctx context.Context, pool *pgxpool.Pool, opts PostgresOptions) (*PostgresLog, error) {
+var _ audit.Log = (*Log)(nil)
+
+// New returns a Log on pool, creating its schema, table and trigger when
+// missing.
+func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Log, error) {
 	if opts.Table == "" {
 		opts.Table = "kefu_audit"
 	}
@@ -46,7 +55,7 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, opts PostgresOptions) 
 	}
 	h := fnv.New64a()
 	h.Write([]byte("kefu-audit:" + id.Sanitize()))
-	l := &PostgresLog{pool: pool, table: id.Sanitize(), lock: int64(h.Sum64()), now: opts.Now}
+	l := &Log{pool: pool, table: id.Sanitize(), lock: int64(h.Sum64()), now: opts.Now}
 	if l.now == nil {
 		l.now = time.Now
 	}
@@ -79,38 +88,38 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, opts PostgresOptions) 
 	)
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("audit: %w", err)
+		return nil, fmt.Errorf("audit/pgstore: %w", err)
 	}
 	defer conn.Release()
 	// Instances starting together must not race on creating the table.
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, l.lock); err != nil {
-		return nil, fmt.Errorf("audit: create: %w", err)
+		return nil, fmt.Errorf("audit/pgstore: create: %w", err)
 	}
 	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, l.lock)
 	for _, q := range ddl {
 		if _, err := conn.Exec(ctx, q); err != nil {
-			return nil, fmt.Errorf("audit: create: %w", err)
+			return nil, fmt.Errorf("audit/pgstore: create: %w", err)
 		}
 	}
 	return l, nil
 }
 
-// Append implements Log.
-func (l *PostgresLog) Append(ctx context.Context, e Entry) (Record, error) {
+// Append implements audit.Log.
+func (l *Log) Append(ctx context.Context, e audit.Entry) (audit.Record, error) {
 	if err := e.Validate(); err != nil {
-		return Record{}, err
+		return audit.Record{}, err
 	}
-	var r Record
+	var r audit.Record
 	err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, l.lock); err != nil {
 			return err
 		}
-		var head Head
+		var head audit.Head
 		err := tx.QueryRow(ctx, `SELECT seq, hash FROM `+l.table+` ORDER BY seq DESC LIMIT 1`).Scan(&head.Seq, &head.Hash)
 		if err != nil && err != pgx.ErrNoRows {
 			return err
 		}
-		r = Next(head, e, l.now())
+		r = audit.Next(head, e, l.now())
 		var details any
 		if r.Details != nil {
 			b, _ := json.Marshal(r.Details)
@@ -121,30 +130,30 @@ func (l *PostgresLog) Append(ctx context.Context, e Entry) (Record, error) {
 		return err
 	})
 	if err != nil {
-		return Record{}, fmt.Errorf("audit: append: %w", err)
+		return audit.Record{}, fmt.Errorf("audit/pgstore: append: %w", err)
 	}
 	return r, nil
 }
 
-// Scan implements Log.
-func (l *PostgresLog) Scan(ctx context.Context, from uint64, fn func(Record) error) error {
+// Scan implements audit.Log.
+func (l *Log) Scan(ctx context.Context, from uint64, fn func(audit.Record) error) error {
 	rows, err := l.pool.Query(ctx, `SELECT seq, time, actor, action, target, details, prev, hash FROM `+l.table+` WHERE seq >= $1 ORDER BY seq`, int64(from))
 	if err != nil {
-		return fmt.Errorf("audit: scan: %w", err)
+		return fmt.Errorf("audit/pgstore: scan: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r Record
+		var r audit.Record
 		var seq int64
 		var details []byte
 		if err := rows.Scan(&seq, &r.Time, &r.Actor, &r.Action, &r.Target, &details, &r.Prev, &r.Hash); err != nil {
-			return fmt.Errorf("audit: scan: %w", err)
+			return fmt.Errorf("audit/pgstore: scan: %w", err)
 		}
 		r.Seq = uint64(seq)
 		r.Time = r.Time.UTC()
 		if len(details) > 0 {
 			if err := json.Unmarshal(details, &r.Details); err != nil {
-				return fmt.Errorf("audit: scan: %w", err)
+				return fmt.Errorf("audit/pgstore: scan: %w", err)
 			}
 		}
 		if err := fn(r); err != nil {

@@ -1,4 +1,4 @@
-package text
+package textnorm
 
 import (
 	_ "embed"

@@ -1,4 +1,4 @@
-package text
+package textnorm
 
 import (
 	"strings"
@@ -89,32 +89,6 @@ func runeOffsets(s string) []int {
 		out = append(out, i)
 	}
 	return append(out, len(s))
-}
-
-func TestAnalyzeTraditional(t *testing.T) {
-	a := defaultAnalyzer(t)
-	for _, c := range []struct{ trad, simp string }{
-		{"我想退貨，質量問題", "我想退货，质量问题"},
-		{"請問運費怎麼算？", "请问运费怎么算？"},
-		{"我的訂單什麼時候發貨", "我的订单什么时候发货"},
-	} {
-		tt, st := a.Analyze(c.trad), a.Analyze(c.simp)
-		assert.Equal(t, terms(st), terms(tt), c.trad)
-		for _, tk := range tt {
-			// Offsets point into the text the customer wrote.
-			assert.Equal(t, utf8.RuneCountInString(tk.Text), utf8.RuneCountInString(c.trad[tk.Start:tk.End]), "%q in %q", tk.Text, c.trad)
-		}
-	}
-	toks := a.Analyze("我想退貨")
-	assert.Equal(t, "退货", toks[len(toks)-1].Text)
-	assert.Equal(t, "退貨", "我想退貨"[toks[len(toks)-1].Start:toks[len(toks)-1].End])
-
-	// Operator words and synonyms written in traditional characters match
-	// both scripts.
-	b, err := New(Config{Words: []string{"花唄"}, Synonyms: [][]string{{"退款", "退錢"}}})
-	require.NoError(t, err)
-	assert.Equal(t, []string{"花呗", "退款"}, terms(b.Analyze("花呗退钱")))
-	assert.Equal(t, []string{"花呗", "退款"}, terms(b.Analyze("花唄退錢")))
 }
 
 func TestEmbeddedT2S(t *testing.T) {
