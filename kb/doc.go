@@ -40,7 +40,7 @@
 // Open, applies its own writes at once and follows the store for writes
 // made by other instances.
 //
-//	st, err := kb.OpenBolt("faq.db", nil)
+//	st, err := kb.OpenBolt("faq.db", kb.BoltOptions{})
 //	...
 //	base, err := kb.Open(ctx, st, kb.Options{Index: kb.IndexOptions{Synonyms: [][]string{{"退款", "退钱"}}}})
 //	...

@@ -6,7 +6,7 @@
 // listening on the same tables, so that an edit made through one instance
 // is searchable on all of them a moment later (see [kb.Base]).
 //
-//	st, err := kbpg.Open(ctx, "postgres://kefu@db/kefu", nil)
+//	st, err := kbpg.Open(ctx, "postgres://kefu@db/kefu", kbpg.Options{})
 //	...
 //	base, err := kb.Open(ctx, st, kb.Options{})
 package kbpg
