@@ -51,7 +51,7 @@ func newAdminEnv(t *testing.T) *adminEnv {
 	t.Cleanup(func() { d.Close(context.Background()) })
 
 	_, entries := fixtures(t)
-	st := kb.NewMemory()
+	st := kb.NewMemoryStore()
 	_, err = st.Write(ctx, kb.Batch{Author: "test", Put: entries})
 	require.NoError(t, err)
 	base, err := kb.Open(ctx, st, kb.Options{NoLearn: true})

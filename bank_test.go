@@ -58,7 +58,7 @@ func newBankBot(t testing.TB) *bankBot {
 			bankErr = err
 			return
 		}
-		st := kb.NewMemory()
+		st := kb.NewMemoryStore()
 		if _, bankErr = st.Write(ctx, kb.Batch{Put: es}); bankErr != nil {
 			return
 		}

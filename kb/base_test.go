@@ -43,7 +43,7 @@ func TestBase(t *testing.T) {
 		"poll": func(s kb.Store) kb.Store { return noWait{s} },
 	} {
 		t.Run(name, func(t *testing.T) {
-			st := kb.NewMemory()
+			st := kb.NewMemoryStore()
 			_, err := st.Write(ctx, kb.Batch{Put: []kb.Entry{kbtest.Rich("repay")}})
 			require.NoError(t, err)
 

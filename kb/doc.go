@@ -12,9 +12,9 @@
 // editors cannot silently overwrite each other ([ErrConflict]).
 //
 // Three stores pass the same conformance suite (package kb/kbtest):
-// [NewMemory] for tests, [OpenBolt] (one local file, no server: the
-// default) and package kb/kbpg (PostgreSQL, for several bot instances that
-// share one knowledge base).
+// [NewMemoryStore] for tests, package kb/boltstore (one local file, no
+// server: the default) and package kb/pgstore (PostgreSQL, for several bot
+// instances that share one knowledge base).
 //
 // # Search
 //
@@ -40,7 +40,7 @@
 // Open, applies its own writes at once and follows the store for writes
 // made by other instances.
 //
-//	st, err := kb.OpenBolt("faq.db", kb.BoltOptions{})
+//	st, err := boltstore.Open("faq.db", boltstore.Options{})
 //	...
 //	base, err := kb.Open(ctx, st, kb.Options{Index: kb.IndexOptions{Synonyms: [][]string{{"退款", "退钱"}}}})
 //	...

@@ -11,7 +11,7 @@ import (
 
 func Example() {
 	ctx := context.Background()
-	base, err := kb.Open(ctx, kb.NewMemory(), kb.Options{
+	base, err := kb.Open(ctx, kb.NewMemoryStore(), kb.Options{
 		Index: kb.IndexOptions{Synonyms: [][]string{{"退款", "退钱"}}},
 	})
 	if err != nil {
@@ -51,7 +51,7 @@ func Example() {
 // silently undoing the first.
 func ExampleConflictError() {
 	ctx := context.Background()
-	st := kb.NewMemory()
+	st := kb.NewMemoryStore()
 	st.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "hours", Question: "营业时间"}}})
 
 	a, _ := st.Get(ctx, "hours")

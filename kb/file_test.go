@@ -229,7 +229,7 @@ func TestMalformedXLSX(t *testing.T) {
 // malformed file changes nothing, a good one is applied whole.
 func TestImportAllOrNothing(t *testing.T) {
 	ctx := context.Background()
-	b, err := kb.Open(ctx, kb.NewMemory(), kb.Options{})
+	b, err := kb.Open(ctx, kb.NewMemoryStore(), kb.Options{})
 	require.NoError(t, err)
 	defer b.Close()
 	good := "id,question,answer\nrefund,怎么退款,在订单页申请\ninvoice,怎么开发票,在设置页\n"

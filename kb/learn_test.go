@@ -77,7 +77,7 @@ func TestLearnerLimits(t *testing.T) {
 
 func TestBaseRelearnsAfterEdits(t *testing.T) {
 	ctx := context.Background()
-	b, err := Open(ctx, NewMemory(), Options{RelearnDelay: 50 * time.Millisecond})
+	b, err := Open(ctx, NewMemoryStore(), Options{RelearnDelay: 50 * time.Millisecond})
 	require.NoError(t, err)
 	defer b.Close()
 	require.NoError(t, b.WaitLearned(ctx))
@@ -99,7 +99,7 @@ func TestBaseRelearnsAfterEdits(t *testing.T) {
 	require.NotEmpty(t, hits)
 	assert.Equal(t, "refund", hits[0].Entry.ID)
 
-	off, err := Open(ctx, NewMemory(), Options{NoLearn: true})
+	off, err := Open(ctx, NewMemoryStore(), Options{NoLearn: true})
 	require.NoError(t, err)
 	defer off.Close()
 	assert.Nil(t, off.Learner())

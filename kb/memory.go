@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-// Memory is a [Store] that keeps everything in memory, history included.
+// MemoryStore is a [Store] that keeps everything in memory, history included.
 // It is meant for tests and for bots whose knowledge base is loaded from a
 // file at start. It is safe for concurrent use; its zero value is not
-// usable, call [NewMemory].
-type Memory struct {
+// usable, call [NewMemoryStore].
+type MemoryStore struct {
 	mu      sync.Mutex
 	entries map[string]Entry
 	last    map[string]int64 // last version of every ID ever written
@@ -21,9 +21,9 @@ type Memory struct {
 	now     func() time.Time
 }
 
-// NewMemory returns an empty in-memory store.
-func NewMemory() *Memory {
-	return &Memory{
+// NewMemoryStore returns an empty in-memory store.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
 		entries: make(map[string]Entry),
 		last:    make(map[string]int64),
 		changed: make(chan struct{}),
@@ -32,7 +32,7 @@ func NewMemory() *Memory {
 }
 
 // Get implements [Store].
-func (m *Memory) Get(ctx context.Context, id string) (Entry, error) {
+func (m *MemoryStore) Get(ctx context.Context, id string) (Entry, error) {
 	if err := ctx.Err(); err != nil {
 		return Entry{}, err
 	}
@@ -46,7 +46,7 @@ func (m *Memory) Get(ctx context.Context, id string) (Entry, error) {
 }
 
 // List implements [Store].
-func (m *Memory) List(ctx context.Context) ([]Entry, int64, error) {
+func (m *MemoryStore) List(ctx context.Context) ([]Entry, int64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
 	}
@@ -61,7 +61,7 @@ func (m *Memory) List(ctx context.Context) ([]Entry, int64, error) {
 }
 
 // Write implements [Store].
-func (m *Memory) Write(ctx context.Context, b Batch) ([]Revision, error) {
+func (m *MemoryStore) Write(ctx context.Context, b Batch) ([]Revision, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (m *Memory) Write(ctx context.Context, b Batch) ([]Revision, error) {
 }
 
 // Revisions implements [Store].
-func (m *Memory) Revisions(ctx context.Context, q RevQuery) ([]Revision, error) {
+func (m *MemoryStore) Revisions(ctx context.Context, q RevQuery) ([]Revision, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (m *Memory) Revisions(ctx context.Context, q RevQuery) ([]Revision, error) 
 }
 
 // Wait implements [Waiter].
-func (m *Memory) Wait(ctx context.Context, after int64) error {
+func (m *MemoryStore) Wait(ctx context.Context, after int64) error {
 	m.mu.Lock()
 	if int64(len(m.log)) > after {
 		m.mu.Unlock()

@@ -8,5 +8,5 @@ import (
 )
 
 func TestMemoryConformance(t *testing.T) {
-	kbtest.Run(t, func(t *testing.T) kb.Store { return kb.NewMemory() })
+	kbtest.Run(t, func(t *testing.T) kb.Store { return kb.NewMemoryStore() })
 }

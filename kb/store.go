@@ -7,9 +7,10 @@ import (
 )
 
 // Store keeps entries and the history of their changes. Implementations
-// in this module: [NewMemory] (tests, throw-away bots), [OpenBolt] (the
-// embedded durable default) and the PostgreSQL store in package kb/kbpg
-// (several bot instances sharing one knowledge base). Every implementation
+// in this module: [NewMemoryStore] (tests, throw-away bots), package
+// kb/boltstore (one local file: the embedded durable default) and package
+// kb/pgstore (PostgreSQL: several bot instances sharing one knowledge
+// base). Every implementation
 // passes the conformance suite in kb/kbtest.
 //
 // A Store is safe for concurrent use. Searching is not its job: a [Base]

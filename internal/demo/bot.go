@@ -20,6 +20,7 @@ import (
 	"github.com/kefuai/kefu/dialogue/boltstore"
 	"github.com/kefuai/kefu/intent"
 	"github.com/kefuai/kefu/kb"
+	kbbolt "github.com/kefuai/kefu/kb/boltstore"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -175,9 +176,9 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 // openKnowledge opens the knowledge base: a bbolt file seeded with the
 // demo entries, or memory; it returns once the learner has trained.
 func (b *Bot) openKnowledge(ctx context.Context, opts BotOptions, lg *slog.Logger) error {
-	var st kb.Store = kb.NewMemory()
+	var st kb.Store = kb.NewMemoryStore()
 	if opts.DataDir != "" && !opts.MemoryKnowledge {
-		bs, err := kb.OpenBolt(filepath.Join(opts.DataDir, "kb.db"), kb.BoltOptions{})
+		bs, err := kbbolt.Open(filepath.Join(opts.DataDir, "kb.db"), kbbolt.Options{})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kefuai/kefu/kb"
+	"github.com/kefuai/kefu/kb/boltstore"
 	"github.com/kefuai/kefu/kb/kbtest"
 )
 
@@ -16,7 +17,7 @@ import (
 //lint:ignore U1000 go doc shows this whole file as the example; it is read, not called.
 func testConformance(t *testing.T) {
 	kbtest.Run(t, func(t *testing.T) kb.Store {
-		s, err := kb.OpenBolt(filepath.Join(t.TempDir(), "kb.db"), kb.BoltOptions{})
+		s, err := boltstore.Open(filepath.Join(t.TempDir(), "kb.db"), boltstore.Options{})
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		return s

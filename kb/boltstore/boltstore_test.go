@@ -1,4 +1,4 @@
-package kb_test
+package boltstore_test
 
 import (
 	"context"
@@ -7,14 +7,15 @@ import (
 	"time"
 
 	"github.com/kefuai/kefu/kb"
+	"github.com/kefuai/kefu/kb/boltstore"
 	"github.com/kefuai/kefu/kb/kbtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func openBolt(t *testing.T, path string) *kb.Bolt {
+func openBolt(t *testing.T, path string) *boltstore.Store {
 	t.Helper()
-	s, err := kb.OpenBolt(path, kb.BoltOptions{NoSync: true})
+	s, err := boltstore.Open(path, boltstore.Options{NoSync: true})
 	require.NoError(t, err)
 	return s
 }
@@ -39,7 +40,7 @@ func TestBoltSurvivesRestart(t *testing.T) {
 	require.NoError(t, err)
 
 	// A second handle on the same file waits for the lock and gives up.
-	_, err = kb.OpenBolt(path, kb.BoltOptions{Timeout: 50 * time.Millisecond})
+	_, err = boltstore.Open(path, boltstore.Options{Timeout: 50 * time.Millisecond})
 	assert.Error(t, err, "one process at a time")
 	require.NoError(t, s.Close())
 	_, err = s.Get(ctx, "a")

@@ -1,4 +1,4 @@
-package kbpg_test
+package pgstore_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"log"
 
 	"github.com/kefuai/kefu/kb"
-	"github.com/kefuai/kefu/kb/kbpg"
+	"github.com/kefuai/kefu/kb/pgstore"
 )
 
 // Every bot instance opens a Base on the same tables: an edit made through
@@ -14,7 +14,7 @@ import (
 // needs a PostgreSQL server, so it is compiled but not run.)
 func ExampleOpen() {
 	ctx := context.Background()
-	st, err := kbpg.Open(ctx, "postgres://kefu@db/kefu", kbpg.Options{Schema: "kefu"})
+	st, err := pgstore.Open(ctx, "postgres://kefu@db/kefu", pgstore.Options{Schema: "kefu"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-// Package kbpg is a PostgreSQL [kb.Store], for several bot instances that
+// Package pgstore is a PostgreSQL [kb.Store], for several bot instances that
 // share one knowledge base.
 //
 // Every write is one transaction: the entries, their revisions and a
@@ -6,10 +6,10 @@
 // listening on the same tables, so that an edit made through one instance
 // is searchable on all of them a moment later (see [kb.Base]).
 //
-//	st, err := kbpg.Open(ctx, "postgres://kefu@db/kefu", kbpg.Options{})
+//	st, err := pgstore.Open(ctx, "postgres://kefu@db/kefu", pgstore.Options{})
 //	...
 //	base, err := kb.Open(ctx, st, kb.Options{})
-package kbpg
+package pgstore
 
 import (
 	"cmp"
@@ -70,7 +70,7 @@ type Store struct {
 func Open(ctx context.Context, connString string, opts Options) (*Store, error) {
 	pool, err := pgxpool.New(ctx, connString)
 	if err != nil {
-		return nil, fmt.Errorf("kbpg: %w", err)
+		return nil, fmt.Errorf("kb/pgstore: %w", err)
 	}
 	s, err := New(ctx, pool, opts)
 	if err != nil {
@@ -101,7 +101,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 		channel = opts.Schema + "." + channel
 	}
 	if len(channel) > 63 {
-		return nil, fmt.Errorf("kbpg: schema and prefix too long for a notification channel name: %q", channel)
+		return nil, fmt.Errorf("kb/pgstore: schema and prefix too long for a notification channel name: %q", channel)
 	}
 	s := &Store{
 		pool: pool, log: lg,
@@ -115,7 +115,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	}
 	var seq int64
 	if err := pool.QueryRow(ctx, "SELECT seq FROM "+s.meta).Scan(&seq); err != nil {
-		return nil, fmt.Errorf("kbpg: %w", err)
+		return nil, fmt.Errorf("kb/pgstore: %w", err)
 	}
 	s.latest.Store(seq)
 	lctx, cancel := context.WithCancel(context.Background())
@@ -127,12 +127,12 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 func (s *Store) migrate(ctx context.Context, schema, revIdx string) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("kbpg: %w", err)
+		return fmt.Errorf("kb/pgstore: %w", err)
 	}
 	defer tx.Rollback(ctx)
 	// Instances starting together must not race to create the tables.
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", s.entries); err != nil {
-		return fmt.Errorf("kbpg: %w", err)
+		return fmt.Errorf("kb/pgstore: %w", err)
 	}
 	var stmts []string
 	if schema != "" {
@@ -163,11 +163,11 @@ func (s *Store) migrate(ctx context.Context, schema, revIdx string) error {
 	)
 	for _, q := range stmts {
 		if _, err := tx.Exec(ctx, q); err != nil {
-			return fmt.Errorf("kbpg: creating tables: %w", err)
+			return fmt.Errorf("kb/pgstore: creating tables: %w", err)
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("kbpg: %w", err)
+		return fmt.Errorf("kb/pgstore: %w", err)
 	}
 	return nil
 }
@@ -191,7 +191,7 @@ func wrap(op string, err error) error {
 	if errors.As(err, &ie) {
 		return err
 	}
-	return fmt.Errorf("kbpg: %s: %w", op, err)
+	return fmt.Errorf("kb/pgstore: %s: %w", op, err)
 }
 
 // Get implements [kb.Store].
@@ -399,7 +399,7 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) {
 	for ctx.Err() == nil {
 		err := s.listenOnce(ctx, cfg, func() {
 			if failing {
-				s.log.Info("kbpg: change listener reconnected")
+				s.log.Info("kb/pgstore: change listener reconnected")
 			}
 			failing = false
 			bo.Reset()
@@ -408,7 +408,7 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) {
 			return
 		}
 		if !failing {
-			s.log.Warn("kbpg: change listener lost its connection; retrying", "err", err)
+			s.log.Warn("kb/pgstore: change listener lost its connection; retrying", "err", err)
 		}
 		failing = true
 		if backoff.Sleep(ctx, bo.Next()) != nil {

@@ -1,4 +1,4 @@
-package kbpg_test
+package pgstore_test
 
 import (
 	"context"
@@ -16,8 +16,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/kefuai/kefu/kb"
-	"github.com/kefuai/kefu/kb/kbpg"
 	"github.com/kefuai/kefu/kb/kbtest"
+	"github.com/kefuai/kefu/kb/pgstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -56,9 +56,9 @@ func schema(t *testing.T, conn string) string {
 	return name
 }
 
-func open(t *testing.T, conn, sch string) *kbpg.Store {
+func open(t *testing.T, conn, sch string) *pgstore.Store {
 	t.Helper()
-	s, err := kbpg.Open(context.Background(), conn, kbpg.Options{Schema: sch})
+	s, err := pgstore.Open(context.Background(), conn, pgstore.Options{Schema: sch})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
@@ -76,10 +76,10 @@ func TestPrefixAndSharedPool(t *testing.T) {
 	pool, err := pgxpool.New(ctx, conn)
 	require.NoError(t, err)
 	defer pool.Close()
-	a, err := kbpg.New(ctx, pool, kbpg.Options{Schema: sch, Prefix: "faq_a_"})
+	a, err := pgstore.New(ctx, pool, pgstore.Options{Schema: sch, Prefix: "faq_a_"})
 	require.NoError(t, err)
 	defer a.Close()
-	b, err := kbpg.New(ctx, pool, kbpg.Options{Schema: sch, Prefix: "faq_b_"})
+	b, err := pgstore.New(ctx, pool, pgstore.Options{Schema: sch, Prefix: "faq_b_"})
 	require.NoError(t, err)
 	defer b.Close()
 	_, err = a.Write(ctx, kb.Batch{Put: []kb.Entry{kbtest.Rich("x")}})
@@ -97,7 +97,7 @@ func TestConcurrentOpen(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			s, err := kbpg.Open(context.Background(), conn, kbpg.Options{Schema: sch})
+			s, err := pgstore.Open(context.Background(), conn, pgstore.Options{Schema: sch})
 			if assert.NoError(t, err) {
 				s.Close()
 			}
@@ -259,7 +259,7 @@ func TestOutage(t *testing.T) {
 	cancel()
 	require.Error(t, err, "writes fail while the database is unreachable")
 	assert.False(t, errors.Is(err, kb.ErrConflict))
-	assert.Contains(t, err.Error(), "kbpg: write")
+	assert.Contains(t, err.Error(), "kb/pgstore: write")
 	_, err = direct.Get(ctx, "lost")
 	assert.ErrorIs(t, err, kb.ErrNotFound, "a failed write leaves nothing behind")
 	_, err = direct.Write(ctx, kb.Batch{Put: []kb.Entry{{ID: "during", Question: "退货地址在哪里"}}})

@@ -1,4 +1,7 @@
-package kb
+// Package boltstore keeps a knowledge base in one file on local disk
+// (bbolt): no server, entries and their full history kept across
+// restarts. One process at a time may open the file.
+package boltstore
 
 import (
 	"bytes"
@@ -10,12 +13,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kefuai/kefu/kb"
+
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
-// BoltOptions configures [OpenBolt]. The zero value is ready to use.
-type BoltOptions struct {
+// Options configures [Open]. The zero value is ready to use.
+type Options struct {
 	// Timeout is how long to wait for the file lock when another process
 	// has the file open; 0 means one second.
 	Timeout time.Duration
@@ -24,10 +29,8 @@ type BoltOptions struct {
 	NoSync bool
 }
 
-// Bolt is the default durable [Store]: one file on local disk (bbolt), no
-// server, entries and their full history kept across restarts. One
-// process at a time may open the file. Bolt is safe for concurrent use.
-type Bolt struct {
+// Store is a [kb.Store] in one bbolt file. It is safe for concurrent use.
+type Store struct {
 	db *bolt.DB
 
 	mu      sync.Mutex
@@ -43,15 +46,15 @@ const (
 	bucketByID    = "byid"    // id 0x00 seq → nothing
 )
 
-// OpenBolt opens or creates the store file at path.
-func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
+// Open opens or creates the store file at path.
+func Open(path string, opts Options) (*Store, error) {
 	timeout := opts.Timeout
 	if timeout == 0 {
 		timeout = time.Second
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoSync: opts.NoSync})
 	if err != nil {
-		return nil, fmt.Errorf("kb: opening %s: %w", path, err)
+		return nil, fmt.Errorf("kb/boltstore: opening %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range []string{bucketEntries, bucketLast, bucketRevs, bucketByID} {
@@ -63,43 +66,43 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 	})
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("kb: initializing %s: %w", path, err)
+		return nil, fmt.Errorf("kb/boltstore: initializing %s: %w", path, err)
 	}
-	return &Bolt{db: db, changed: make(chan struct{}), now: time.Now}, nil
+	return &Store{db: db, changed: make(chan struct{}), now: time.Now}, nil
 }
 
 // Close closes the file.
-func (s *Bolt) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return s.db.Close() }
 
 func u64(v int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(v)) }
 
-// Get implements [Store].
-func (s *Bolt) Get(ctx context.Context, id string) (Entry, error) {
+// Get implements [kb.Store].
+func (s *Store) Get(ctx context.Context, id string) (kb.Entry, error) {
 	if err := ctx.Err(); err != nil {
-		return Entry{}, err
+		return kb.Entry{}, err
 	}
-	var e Entry
+	var e kb.Entry
 	err := s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket([]byte(bucketEntries)).Get([]byte(id))
 		if v == nil {
-			return notFound(id)
+			return fmt.Errorf("kb/boltstore: entry %q: %w", id, kb.ErrNotFound)
 		}
 		return json.Unmarshal(v, &e)
 	})
 	return e, s.wrap(err)
 }
 
-// List implements [Store].
-func (s *Bolt) List(ctx context.Context) ([]Entry, int64, error) {
+// List implements [kb.Store].
+func (s *Store) List(ctx context.Context) ([]kb.Entry, int64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
 	}
-	var out []Entry
+	var out []kb.Entry
 	var seq int64
 	err := s.db.View(func(tx *bolt.Tx) error {
 		seq = int64(tx.Bucket([]byte(bucketRevs)).Sequence())
 		return tx.Bucket([]byte(bucketEntries)).ForEach(func(k, v []byte) error {
-			var e Entry
+			var e kb.Entry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return err
 			}
@@ -113,16 +116,16 @@ func (s *Bolt) List(ctx context.Context) ([]Entry, int64, error) {
 	return out, seq, nil
 }
 
-// Write implements [Store].
-func (s *Bolt) Write(ctx context.Context, b Batch) ([]Revision, error) {
+// Write implements [kb.Store].
+func (s *Store) Write(ctx context.Context, b kb.Batch) ([]kb.Revision, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var revs []Revision
+	var revs []kb.Revision
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		ents, last, rb, byID := tx.Bucket([]byte(bucketEntries)), tx.Bucket([]byte(bucketLast)), tx.Bucket([]byte(bucketRevs)), tx.Bucket([]byte(bucketByID))
 		var err error
-		revs, err = b.Plan(int64(rb.Sequence()), s.now(), func(id string) (*Entry, int64, error) {
+		revs, err = b.Plan(int64(rb.Sequence()), s.now(), func(id string) (*kb.Entry, int64, error) {
 			var lastV int64
 			if v := last.Get([]byte(id)); v != nil {
 				lastV = int64(binary.BigEndian.Uint64(v))
@@ -131,7 +134,7 @@ func (s *Bolt) Write(ctx context.Context, b Batch) ([]Revision, error) {
 			if v == nil {
 				return nil, lastV, nil
 			}
-			var e Entry
+			var e kb.Entry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return nil, 0, err
 			}
@@ -142,7 +145,7 @@ func (s *Bolt) Write(ctx context.Context, b Batch) ([]Revision, error) {
 		}
 		for _, r := range revs {
 			id := []byte(r.Entry.ID)
-			if r.Op == OpPut {
+			if r.Op == kb.OpPut {
 				v, err := json.Marshal(r.Entry)
 				if err != nil {
 					return err
@@ -182,17 +185,17 @@ func (s *Bolt) Write(ctx context.Context, b Batch) ([]Revision, error) {
 	return revs, nil
 }
 
-// Revisions implements [Store].
-func (s *Bolt) Revisions(ctx context.Context, q RevQuery) ([]Revision, error) {
+// Revisions implements [kb.Store].
+func (s *Store) Revisions(ctx context.Context, q kb.RevQuery) ([]kb.Revision, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []Revision
+	var out []kb.Revision
 	full := func() bool { return q.Limit > 0 && len(out) >= q.Limit }
 	err := s.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket([]byte(bucketRevs))
 		decode := func(v []byte) error {
-			var r Revision
+			var r kb.Revision
 			if err := json.Unmarshal(v, &r); err != nil {
 				return err
 			}
@@ -223,8 +226,8 @@ func (s *Bolt) Revisions(ctx context.Context, q RevQuery) ([]Revision, error) {
 	return out, nil
 }
 
-// Wait implements [Waiter] for writes made through this Bolt.
-func (s *Bolt) Wait(ctx context.Context, after int64) error {
+// Wait implements [kb.Waiter] for writes made through this Store.
+func (s *Store) Wait(ctx context.Context, after int64) error {
 	s.mu.Lock()
 	ch := s.changed
 	s.mu.Unlock()
@@ -247,9 +250,14 @@ func (s *Bolt) Wait(ctx context.Context, after int64) error {
 	}
 }
 
-func (s *Bolt) wrap(err error) error {
+func (s *Store) wrap(err error) error {
 	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
-		return fmt.Errorf("%w: %w", ErrClosed, err)
+		return fmt.Errorf("%w: %w", kb.ErrClosed, err)
 	}
 	return err
 }
+
+var (
+	_ kb.Store  = (*Store)(nil)
+	_ kb.Waiter = (*Store)(nil)
+)
