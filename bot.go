@@ -60,7 +60,6 @@ type Bot struct {
 	fb      Fallback
 	tickets TicketFunc
 	titles  map[string]channel.Bilingual
-	ttl     time.Duration
 	mw      []channel.Middleware
 	hooks   *hooks
 	rateOn  map[string]bool
@@ -96,27 +95,18 @@ func WithKnowledge(k Knowledge) Option {
 	return func(b *Bot) error { b.SetKnowledge(k); return nil }
 }
 
-// WithSessionStore sets where the bot keeps its own per-session state
-// (fallback streaks, session start); use the dialogue engine's store so
-// that several instances share it. A memory store by default.
+// WithSessionStore sets where the bot keeps its sessions: one record a
+// conversation, holding the dialogue engine's session (flow, state, slots)
+// and the bot's own (language, fallback streak, start), updated once a
+// turn under the store's lock. Give several instances one shared store
+// (dialogue/redisstore) and they serve the same conversations. A memory
+// store by default. The engine's own Options.Store is not used by a Bot.
 func WithSessionStore(s dialogue.Store) Option {
 	return func(b *Bot) error {
 		if s == nil {
 			return errors.New("kefu: nil session store")
 		}
 		b.store = s
-		return nil
-	}
-}
-
-// WithSessionTTL sets how long the bot's session state outlives the last
-// turn (default 24 hours).
-func WithSessionTTL(d time.Duration) Option {
-	return func(b *Bot) error {
-		if d <= 0 {
-			return errors.New("kefu: the session TTL must be positive")
-		}
-		b.ttl = d
 		return nil
 	}
 }
@@ -197,7 +187,6 @@ func New(opts ...Option) (*Bot, error) {
 	b := &Bot{
 		log:     slog.New(slog.DiscardHandler),
 		now:     time.Now,
-		ttl:     24 * time.Hour,
 		hooks:   &hooks{idle: 30 * time.Minute},
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),

@@ -86,7 +86,7 @@
 //
 //	model, _ := intent.LoadFile("intents.model")      // trained with intent.Train
 //	base, _ := kb.Open(ctx, store, kb.Options{})        // kb/boltstore, kb/pgstore, kb.NewMemoryStore
-//	engine, _ := dialogue.NewEngine(flows, dialogue.Options{Store: sessions, Funcs: funcs})
+//	engine, _ := dialogue.NewEngine(flows, dialogue.Options{Funcs: funcs})
 //	bot, _ := kefu.New(
 //		kefu.WithIntents(model), kefu.WithKnowledge(base), kefu.WithDialogue(engine),
 //		kefu.WithSessionStore(sessions),

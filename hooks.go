@@ -27,8 +27,13 @@ func WithEvents(e Events) Option {
 	return func(b *Bot) error { b.hooks.ev = e; return nil }
 }
 
-// WithIdleTimeout sets how long a session may be silent before the bot
-// counts it as ended (30 minutes by default). It must be positive.
+// WithIdleTimeout sets how long a conversation may be silent before it
+// ends (30 minutes by default; it must be positive): the bot counts the
+// session as ended, a flow in progress expires (the customer is told at
+// the next message), and the session record is kept for twice as long,
+// for a late rating and that notice. It is a bot's one lifetime setting:
+// the dialogue engine's Options.IdleTimeout applies only to an engine
+// used on its own.
 func WithIdleTimeout(d time.Duration) Option {
 	return func(b *Bot) error {
 		if d <= 0 {

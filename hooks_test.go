@@ -147,7 +147,7 @@ func TestNilPartsAndBadOptions(t *testing.T) {
 	r, err := bot.Handle(context.Background(), channel.Message{SessionID: "n", Text: "你好"})
 	require.NoError(t, err, "a nil model or index counts as none")
 	assert.NotEmpty(t, r.Parts)
-	_, err = New(WithSessionTTL(0))
+	_, err = New(WithIdleTimeout(0))
 	assert.Error(t, err)
 	_, err = New(WithClock(nil))
 	assert.Error(t, err)

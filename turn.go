@@ -100,13 +100,16 @@ func (f Fallback) withDefaults() Fallback {
 // a message with exactly this text hands the customer off.
 const HumanPayload = "/human"
 
-// sessionState is what the bot keeps per session, beside the dialogue
-// engine's own session.
+// sessionState is what the bot keeps per session: one record, updated
+// once a turn.
 type sessionState struct {
-	Started time.Time `json:"started"`
-	Last    time.Time `json:"last"`
-	Misses  int       `json:"misses,omitempty"`
-	Turns   int       `json:"turns"`
+	// Dialogue is the dialogue engine's session: the flow, its state and
+	// its slots.
+	Dialogue *dialogue.Session `json:"dialogue,omitempty"`
+	Started  time.Time         `json:"started"`
+	Last     time.Time         `json:"last"`
+	Misses   int               `json:"misses,omitempty"`
+	Turns    int               `json:"turns"`
 	// Lang is the session's language (channel.LangZH or LangEN), taken
 	// from the customer's messages: set by the first, changed only by a
 	// message that clearly speaks the other language, so that an order
@@ -123,8 +126,8 @@ type sessionState struct {
 	HumanOffered bool `json:"human_offered,omitempty"`
 }
 
-// stateKey keeps the bot's session state apart from the dialogue engine's
-// sessions in a shared store.
+// stateKey is the key of a session's record in the session store, apart
+// from the keys an engine used on its own would write there.
 func stateKey(sessionID string) string { return "kefu-bot:" + sessionID }
 
 // turn is the core of Handle, inside recovery and middleware.
@@ -148,7 +151,7 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 
 	// The bot's session state is updated around the whole turn, so turns
 	// of one session run one at a time, whichever instance receives them.
-	err := b.store.Update(ctx, stateKey(msg.SessionID), b.ttl, func(old []byte) ([]byte, error) {
+	err := b.store.Update(ctx, stateKey(msg.SessionID), 2*b.hooks.idle, func(old []byte) ([]byte, error) {
 		var st sessionState
 		if old != nil {
 			if err := json.Unmarshal(old, &st); err != nil {
@@ -160,8 +163,10 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 		}
 		t.st = &st
 		if st.Started.IsZero() || st.Ended || now.Sub(st.Last) >= b.hooks.idle {
-			// A new session: the first, or the next after one ended.
-			st = sessionState{Started: now}
+			// A new session: the first, or the next after one ended. A flow
+			// left waiting is the engine's to expire, with a word to the
+			// customer.
+			st = sessionState{Started: now, Dialogue: st.Dialogue}
 			t.started = true
 		}
 		if t.rating > 0 && !st.RatingAsked {
@@ -203,12 +208,10 @@ func (t *turnCtx) explain(ctx context.Context) *channel.Explanation {
 	if t.answered != nil {
 		x.Entry = &channel.EntryMatch{ID: t.answered.Entry.ID, Confidence: t.answered.Confidence, Matched: t.answered.Matched}
 	}
-	if t.flow != "" && t.p.engine != nil {
-		if s, err := t.p.engine.Session(ctx, t.msg.SessionID); err == nil && s.Flow == t.flow {
-			x.Slots = map[string]string{}
-			for k, v := range s.Slots {
-				x.Slots[k] = v.Text
-			}
+	if s := t.st.Dialogue; t.flow != "" && s != nil && s.Flow == t.flow {
+		x.Slots = map[string]string{}
+		for k, v := range s.Slots {
+			x.Slots[k] = v.Text
 		}
 	}
 	return x
@@ -339,8 +342,22 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, string, error) {
 		in.Intent, in.Confidence = t.res.Intent, t.res.Confidence
 	}
 	in.Answerable = func(exact bool) bool { return t.answerable(ctx, t.msg.Text, exact) }
-	actions, err := t.p.engine.Step(ctx, t.msg.SessionID, in)
+	in.IdleTimeout = t.b.hooks.idle
+	if t.st.Dialogue == nil {
+		t.st.Dialogue = &dialogue.Session{ID: t.msg.SessionID}
+	}
+	before, err := json.Marshal(t.st.Dialogue)
 	if err != nil {
+		return false, "", err
+	}
+	actions, err := t.p.engine.Advance(ctx, t.st.Dialogue, in)
+	if err != nil {
+		// The turn's dialogue changes are undone, as a failed Step leaves
+		// its session.
+		restored := &dialogue.Session{}
+		if json.Unmarshal(before, restored) == nil {
+			t.st.Dialogue = restored
+		}
 		var ce *dialogue.CallError
 		if errors.As(err, &ce) {
 			// An operator function failed and its flow has no answer for

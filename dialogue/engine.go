@@ -52,6 +52,10 @@ type Input struct {
 	// answerable exactly; a statement or a request ("我卡丢了", "能帮我挂失
 	// 吗") starts the flow. The Bot sets it.
 	Answerable func(exact bool) bool
+	// IdleTimeout, when not zero, replaces Options.IdleTimeout for this
+	// turn: the Bot passes its own, so that one setting decides when a
+	// conversation has gone quiet.
+	IdleTimeout time.Duration
 }
 
 // Func is an operator function that a flow calls with a "call" step: look
@@ -148,13 +152,16 @@ func (g Globals) withDefaults() Globals {
 
 // Options configure an Engine. The zero value is ready to use.
 type Options struct {
-	// Store keeps the sessions; a new MemoryStore when nil.
+	// Store keeps the sessions of Step; a new MemoryStore when nil. A
+	// Bot keeps the sessions in its own store (kefu.WithSessionStore) and
+	// does not use this one.
 	Store Store
 	// Funcs are the operator functions flows call by name.
 	Funcs map[string]Func
 	// IdleTimeout ends a flow whose session had no turn for this long:
 	// the next message starts afresh. 30 minutes when zero; never when
-	// negative. Sessions are kept in the store for twice this long.
+	// negative. Sessions are kept in the store for twice this long. A Bot
+	// passes its own with each turn (Input.IdleTimeout).
 	IdleTimeout time.Duration
 	// MinConfidence is the confidence an intent needs to start a flow,
 	// fire a transition, trigger a global command or count as a
@@ -338,6 +345,22 @@ func (e *Engine) Step(ctx context.Context, id string, in Input) ([]Action, error
 	return acts, nil
 }
 
+// Advance is Step on a session the caller keeps: it applies in to s in
+// memory and returns the actions, without the engine's store. The Bot keeps
+// each conversation's dialogue session inside its own session record this
+// way, so that a turn takes one lock. A new conversation starts from
+// &Session{ID: id}. On error s may be partly changed: discard it, as Step
+// discards a failed turn. s must not be used by two turns at once.
+func (e *Engine) Advance(ctx context.Context, s *Session, in Input) ([]Action, error) {
+	if in.Time.IsZero() {
+		return nil, fmt.Errorf("%w: Input.Time is zero", ErrInvalidInput)
+	}
+	if s == nil {
+		return nil, fmt.Errorf("%w: nil session", ErrInvalidInput)
+	}
+	return e.advance(ctx, s, in)
+}
+
 // Session returns the stored state of session id, or an error wrapping
 // ErrNotFound.
 func (e *Engine) Session(ctx context.Context, id string) (*Session, error) {
@@ -401,7 +424,11 @@ func (e *Engine) advance(ctx context.Context, s *Session, in Input) ([]Action, e
 	if t.f != nil && s.Slots == nil {
 		s.Slots = map[string]Value{}
 	}
-	if t.f != nil && e.idle > 0 && !s.Updated.IsZero() && in.Time.Sub(s.Updated) > e.idle {
+	idle := e.idle
+	if in.IdleTimeout != 0 {
+		idle = in.IdleTimeout
+	}
+	if t.f != nil && idle > 0 && !s.Updated.IsZero() && in.Time.Sub(s.Updated) > idle {
 		t.emit(Action{Kind: ActionEnd, Reason: ReasonExpired})
 		t.say(t.m().Expired)
 		s.reset()

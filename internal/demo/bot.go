@@ -140,7 +140,7 @@ func NewBot(ctx context.Context, opts BotOptions) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine, err := dialogue.NewEngine(flows, dialogue.Options{Store: b.Sessions, Funcs: Funcs()})
+	engine, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: Funcs()})
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

@@ -1,0 +1,56 @@
+package kefu
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/kefuai/kefu/dialogue"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A conversation is one record in the session store, holding the flow's
+// state beside the bot's own.
+func TestOneSessionRecord(t *testing.T) {
+	store := dialogue.NewMemoryStore(dialogue.MemoryOptions{})
+	env := newTestBot(t, store)
+	ctx := context.Background()
+	env.say(t, "r1", "我要退货")
+	env.say(t, "r1", "DD2025030501")
+
+	_, err := store.Get(ctx, "r1")
+	assert.ErrorIs(t, err, dialogue.ErrNotFound, "no second record under the bare session ID")
+	raw, err := store.Get(ctx, stateKey("r1"))
+	require.NoError(t, err)
+	var st sessionState
+	require.NoError(t, json.Unmarshal(raw, &st))
+	require.NotNil(t, st.Dialogue)
+	assert.Equal(t, "returns", st.Dialogue.Flow)
+	assert.Equal(t, "DD2025030501", st.Dialogue.Slots["order_id"].Text)
+	assert.Equal(t, 2, st.Turns)
+}
+
+// The bot's idle timeout is the one lifetime setting: a flow left waiting
+// longer expires at the next message, whatever the engine's own setting.
+func TestIdleTimeoutExpiresFlow(t *testing.T) {
+	env := newTestBot(t, nil, WithIdleTimeout(5*time.Minute))
+	env.say(t, "x1", "我要退货")
+	env.now = env.now.Add(10 * time.Minute)
+	r := env.say(t, "x1", "DD2025030501")
+	raw, err := env.bot.store.Get(context.Background(), stateKey("x1"))
+	require.NoError(t, err)
+	var st sessionState
+	require.NoError(t, json.Unmarshal(raw, &st))
+	assert.Empty(t, st.Dialogue.Slots["order_id"].Text, "the expired flow took no answer: %s", r.PlainText())
+
+	env2 := newTestBot(t, nil, WithIdleTimeout(time.Hour))
+	env2.say(t, "x2", "我要退货")
+	env2.now = env2.now.Add(10 * time.Minute)
+	env2.say(t, "x2", "DD2025030501")
+	raw, err = env2.bot.store.Get(context.Background(), stateKey("x2"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &st))
+	assert.Equal(t, "DD2025030501", st.Dialogue.Slots["order_id"].Text, "within the idle timeout the flow goes on")
+}
