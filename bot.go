@@ -27,8 +27,11 @@ type Knowledge interface {
 // complaint to follow up.
 type Ticket struct {
 	// ID identifies the ticket: the message's ID, or the session and turn
-	// number. A turn retried after a store outage may open its ticket
-	// again with the same ID; ticket systems should ignore the repeat.
+	// number. Tickets are opened once the turn is saved, outside the
+	// session's lock; a client that retries a turn may open its ticket
+	// again with the same ID, and ticket systems should ignore the repeat.
+	// A process that dies between saving the turn and opening the ticket
+	// loses the ticket.
 	ID                         string
 	SessionID, UserID, Channel string
 	// Queue is the team the flow routes the ticket to.

@@ -3,6 +3,7 @@ package kefu
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -53,4 +54,31 @@ func TestIdleTimeoutExpiresFlow(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &st))
 	assert.Equal(t, "DD2025030501", st.Dialogue.Slots["order_id"].Text, "within the idle timeout the flow goes on")
+}
+
+// The operator's ticket system is called after the turn is saved, outside
+// the session's lock: it may itself read or update the session.
+func TestTicketsOutsideTheLock(t *testing.T) {
+	store := dialogue.NewMemoryStore(dialogue.MemoryOptions{})
+	var inside error
+	opened := 0
+	env := newTestBot(t, store, WithTickets(func(ctx context.Context, tk Ticket) error {
+		opened++
+		ctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		inside = store.Update(ctx, stateKey(tk.SessionID), time.Hour, func(old []byte) ([]byte, error) { return old, nil })
+		return errors.New("crm down")
+	}))
+	for _, s := range []string{"我要退货", "DD2025030501", "坏了", "明天"} {
+		env.say(t, "t1", s)
+	}
+	r := env.say(t, "t1", "是的")
+	assert.Equal(t, 1, opened)
+	assert.NoError(t, inside, "the session was not locked while the ticket was opened")
+	assert.True(t, r.Handoff)
+	raw, err := store.Get(context.Background(), stateKey("t1"))
+	require.NoError(t, err)
+	var st sessionState
+	require.NoError(t, json.Unmarshal(raw, &st))
+	assert.True(t, st.Ended, "a failed ticket ends the session")
 }

@@ -188,6 +188,7 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 	if err != nil {
 		return channel.Reply{}, unavailable(err)
 	}
+	t.sendTickets(ctx)
 	if t.res.Intent != "" && !t.res.OutOfScope {
 		reply.Intent = &channel.Intent{Name: t.res.Intent, Confidence: t.res.Confidence}
 	}
@@ -245,7 +246,7 @@ type turnCtx struct {
 	lastHits []kb.Hit
 	answered *kb.Hit
 	fellBack bool
-	ticket   *Ticket
+	tickets  []Ticket // opened once the turn is saved
 	inFlow   bool
 	talk     SmallTalk
 	// The flow and state the turn left the conversation in, and what it
@@ -414,9 +415,7 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, string, error) {
 				t.say(t.bi(t.b.fb.Texts.NotUnderstood))
 			}
 		case dialogue.ActionTicket:
-			if !t.openTicket(ctx, a) {
-				return true, "", nil
-			}
+			t.openTicket(a)
 		case dialogue.ActionHandoff:
 			t.handoff(handoffReason(a.Reason))
 		case dialogue.ActionEnd:
@@ -635,9 +634,9 @@ func (t *turnCtx) handoff(reason channel.HandoffReason) {
 	t.say(t.bi(t.b.fb.Texts.Handoff))
 }
 
-// openTicket carries out a flow's ticket action. It reports false when the
-// ticket failed and the customer was handed off instead.
-func (t *turnCtx) openTicket(ctx context.Context, a dialogue.Action) bool {
+// openTicket prepares a flow's ticket action. The ticket is opened once the
+// turn is saved, outside the session's lock (see sendTickets).
+func (t *turnCtx) openTicket(a dialogue.Action) {
 	id := t.msg.ID
 	if id == "" {
 		id = fmt.Sprintf("%s-%d", t.msg.SessionID, t.st.Turns+1)
@@ -647,20 +646,41 @@ func (t *turnCtx) openTicket(ctx context.Context, a dialogue.Action) bool {
 		SessionID: t.msg.SessionID, UserID: t.msg.UserID, Channel: t.msg.Channel,
 		Queue: a.Queue, Summary: a.Text, Slots: a.Slots, Time: t.now,
 	}
-	t.ticket = &tk
-	if t.b.tickets == nil {
-		return true
+	if t.b.tickets != nil {
+		t.tickets = append(t.tickets, tk)
 	}
-	if err := t.b.tickets(ctx, tk); err != nil {
-		t.b.log.Error("kefu: opening a ticket failed", "session", t.msg.SessionID, "queue", a.Queue, "err", err)
+}
+
+// sendTickets opens the turn's tickets after the turn was saved, so that
+// the operator's ticket system is called outside the session's lock. When
+// one fails, the customer is handed off instead of told it was done, and
+// the session is marked ended.
+func (t *turnCtx) sendTickets(ctx context.Context) {
+	for _, tk := range t.tickets {
+		err := t.b.tickets(ctx, tk)
+		if err == nil {
+			continue
+		}
+		t.b.log.Error("kefu: opening a ticket failed", "session", t.msg.SessionID, "queue", tk.Queue, "err", err)
 		t.reply.Parts = nil
 		t.reply.Handoff = true
 		t.reply.HandoffReason = channel.HandoffTicketFailed
-		t.st.Ended = true
+		t.step("handoff " + string(channel.HandoffTicketFailed))
 		t.say(t.bi(t.b.fb.Texts.TicketFailed))
-		return false
+		t.st.Ended = true
+		err = t.b.store.Update(ctx, stateKey(t.msg.SessionID), 2*t.b.hooks.idle, func(old []byte) ([]byte, error) {
+			var st sessionState
+			if old == nil || json.Unmarshal(old, &st) != nil {
+				return old, nil
+			}
+			st.Ended = true
+			return json.Marshal(&st)
+		})
+		if err != nil {
+			t.b.log.Error("kefu: marking the session ended failed", "session", t.msg.SessionID, "err", err)
+		}
+		return
 	}
-	return true
 }
 
 // String describes a ticket for logs.
