@@ -6,7 +6,7 @@
 //	go run ./examples/convtest -url http://localhost:8080/v1/messages FILE.yaml...
 //
 // Without files it runs the demo bot's conversation tests
-// (internal/demo/conversations), including the two files of conversations
+// (examples/shop/conversations), including the two files of conversations
 // the bot does not pass yet, known_issues.yaml and traditional.yaml. With
 // -url it talks to a running bot's JSON API, which must allow explanations
 // (httpapi.Options.Explain; the quickstart's -explain flag). It exits with
@@ -21,10 +21,11 @@ import (
 	"os/signal"
 	"path/filepath"
 
+	"github.com/kefuai/kefu"
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/channel/convtest"
 	"github.com/kefuai/kefu/channel/httpapi"
-	"github.com/kefuai/kefu/internal/demo"
+	"github.com/kefuai/kefu/examples/shop"
 )
 
 func main() {
@@ -49,7 +50,11 @@ func main() {
 // when there are none.
 func load(files []string) ([]*convtest.Suite, error) {
 	if len(files) == 0 {
-		return convtest.Load(demo.Conversations(), "*.yaml")
+		f, err := shop.Load(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		return convtest.Load(f.Conversations, "*.yaml")
 	}
 	var suites []*convtest.Suite
 	for _, name := range files {
@@ -69,13 +74,13 @@ func run(ctx context.Context, url string, suites []*convtest.Suite) int {
 	if url != "" {
 		h = httpapi.NewClient(url, nil)
 	} else {
-		b, err := demo.NewBot(ctx, demo.BotOptions{NoEvents: true})
+		b, err := demoBot(ctx)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
 		}
 		defer b.Close()
-		h = b.Bot
+		h = b
 	}
 	rep := convtest.Run(ctx, h, convtest.Options{}, suites...)
 	if err := rep.WriteText(os.Stdout); err != nil {
@@ -85,4 +90,13 @@ func run(ctx context.Context, url string, suites []*convtest.Suite) int {
 		return 1
 	}
 	return 0
+}
+
+// demoBot is the demo bot in memory.
+func demoBot(ctx context.Context) (*kefu.Bot, error) {
+	f, err := shop.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return f.NewBot(ctx, kefu.FolderStores{}, kefu.WithTickets(func(context.Context, kefu.Ticket) error { return nil }))
 }

@@ -37,8 +37,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kefuai/kefu"
+	"github.com/kefuai/kefu/analytics"
+	abolt "github.com/kefuai/kefu/analytics/boltstore"
+	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/channel/httpapi"
-	"github.com/kefuai/kefu/internal/demo"
+	"github.com/kefuai/kefu/examples/shop"
+	"github.com/kefuai/kefu/kb"
+	kbbolt "github.com/kefuai/kefu/kb/boltstore"
 )
 
 type result struct {
@@ -66,27 +72,19 @@ func main() {
 	flag.Parse()
 
 	ctx := context.Background()
-	bo := demo.BotOptions{}
-	switch *events {
-	case "off":
-		bo.NoEvents = true
-	case "durable":
-		dir, err := os.MkdirTemp("", "kefu-loadgen-data")
-		if err != nil {
-			fail(err)
-		}
-		defer os.RemoveAll(dir)
-		bo.DataDir = dir
-		bo.MemorySessions = true
-	}
-	b, err := demo.NewBot(ctx, bo)
+	dir, err := os.MkdirTemp("", "kefu-loadgen-data")
 	if err != nil {
 		fail(err)
 	}
-	defer b.Close()
-	questions := demo.LoadQuestions()
+	defer os.RemoveAll(dir)
+	handler, closeBot, err := newBot(ctx, *events, dir)
+	if err != nil {
+		fail(err)
+	}
+	defer closeBot()
+	questions := shop.LoadQuestions()
 
-	botURL, stopBot := serve(httpapi.New(b.Handler, httpapi.Options{}))
+	botURL, stopBot := serve(httpapi.New(handler, httpapi.Options{}))
 	defer stopBot()
 	echoURL, stopEcho := serve(echoHandler())
 	defer stopEcho()
@@ -363,4 +361,84 @@ end
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "loadgen:", err)
 	os.Exit(1)
+}
+
+// newBot builds the demo bot as the quickstart does, with its sessions in
+// memory: the knowledge base (with its learner) in memory, or in bbolt
+// under dir with events "durable"; the analytics pipeline as events says.
+func newBot(ctx context.Context, events, dir string) (channel.Handler, func(), error) {
+	var closers []func() error
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	f, err := shop.Load(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var st kb.Store = kb.NewMemoryStore()
+	if events == "durable" {
+		bs, err := kbbolt.Open(filepath.Join(dir, "kb.db"), kbbolt.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		closers = append(closers, bs.Close)
+		st = bs
+	}
+	if _, err := f.Seed(ctx, st); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	base, err := kb.Open(ctx, st, kb.Options{Index: f.IndexOptions()})
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	closers = append(closers, base.Close)
+	if err := base.WaitLearned(ctx); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	opts := []kefu.Option{kefu.WithTickets(func(context.Context, kefu.Ticket) error { return nil })}
+	if events != "off" {
+		d := analytics.NewDispatcher(analytics.DispatcherOptions{})
+		m := analytics.NewMetrics(analytics.MetricsOptions{Dispatcher: d})
+		if err := d.Add("metrics", m, analytics.HookOptions{Text: analytics.TextNone}); err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		if events == "durable" {
+			ts, err := abolt.Open(filepath.Join(dir, "events.db"), abolt.Options{})
+			if err != nil {
+				closeAll()
+				return nil, nil, err
+			}
+			closers = append(closers, ts.Close)
+			err = d.AddDurable("transcripts", analytics.StoreHook(ts), analytics.DurableOptions{Dir: filepath.Join(dir, "wal")})
+			if err != nil {
+				closeAll()
+				return nil, nil, err
+			}
+		} else if err := d.Add("transcripts", analytics.StoreHook(analytics.NewMemoryStore(analytics.StoreOptions{})), analytics.HookOptions{}); err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		closers = append(closers, func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			return d.Close(ctx)
+		})
+		opts = append(opts, kefu.WithEvents(d))
+	}
+	b, err := f.NewBot(ctx, kefu.FolderStores{Knowledge: base}, opts...)
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	closers = append(closers, b.Close)
+	h := channel.Chain(b,
+		channel.RateLimit(channel.RateLimitOptions{Rate: 5, Burst: 20}),
+		channel.Timeout(5*time.Second))
+	return h, closeAll, nil
 }

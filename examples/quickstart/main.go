@@ -1,14 +1,21 @@
-// Command quickstart runs kefu's demo bot: the bilingual (Chinese-first)
-// customer-service assistant of a small online shop, with its FAQ
-// knowledge base, returns and order-tracking conversations, web chat and
-// JSON API.
+// Command quickstart runs a kefu bot: by default the demo, the bilingual
+// (Chinese-first) customer-service assistant of a small online shop
+// (examples/shop), or the bot defined by a folder of files, with its FAQ
+// knowledge base, its conversations, web chat and JSON API.
 //
 //	go run ./examples/quickstart [-addr :8080] [-data ./kefu-data]
+//	go run ./examples/quickstart -bot ./mybot          # a folder bot (docs/folder-bot.md)
+//	go run ./examples/quickstart -bot ./mybot -check   # check the folder and exit
 //
 // It needs no server and downloads nothing: the knowledge base and the
-// sessions live in bbolt files under -data (created and filled on first
-// start, kept across restarts), and the intent model is trained at first
-// start and cached there. It serves
+// sessions live in bbolt files under -data (the knowledge base is filled
+// from the folder on first start and kept across restarts: edit it through
+// the admin API then), and the intent model is trained at first start and
+// cached there. With -redis URL the sessions, and with -postgres URL the
+// knowledge base, the transcripts and the audit log live on those shared
+// servers instead, so that several instances serve one bot; each instance
+// keeps its model cache and its write-ahead log of transcripts in its own
+// -data. It serves
 //
 //	/               the web chat (a page with the chat widget)
 //	/widget.js      the widget, for any page: <script src="http://HOST/widget.js"></script>
@@ -18,16 +25,21 @@
 //	/metrics        Prometheus metrics (kefu_*)
 //	/v1/ratings     POST {"session_id","user_id","rating":1-5,"comment"}
 //	/admin/…        the admin API (see kefu.Admin), with -admin-token
-//	/demo/img/…     the answers' pictures; /demo/policy/… the shop's policy pages
+//	…               the folder's files under the URLs of bot.yaml's static
+//	                (the demo: /demo/img/… pictures, /demo/policy/… policy pages)
 //
 // With -admin-token (or KEFU_ADMIN_TOKEN) the admin API is on, for a token
-// with every scope; its actions go to the audit log data/audit.jsonl. With
-// -tls-cert and -tls-key it serves HTTPS, as an admin API must in
-// production. With -handoff-url, conversations handed to a person are
-// POSTed there (signed with -handoff-secret, personal data redacted).
-// Transcripts older than -retention are purged.
+// with every scope; its actions go to the audit log data/audit.jsonl (or
+// PostgreSQL). With -tls-cert and -tls-key it serves HTTPS, as an admin
+// API must in production. With -handoff-url, conversations handed to a
+// person are POSTed there (signed with -handoff-secret, personal data
+// redacted). Transcripts older than -retention are purged.
 //
-// Try the demo orders DD2025061801 (shipped) and DD2025061502 (delivered).
+// The demo's order-status flow calls the Go function order_status (a fake
+// order book, examples/shop); every folder run here may call it too. A
+// folder bot calls its own systems through the HTTP actions of its
+// bot.yaml. Try the demo orders DD2025061801 (shipped) and DD2025061502
+// (delivered).
 package main
 
 import (
@@ -35,6 +47,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -46,34 +60,47 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/kefuai/kefu"
 	"github.com/kefuai/kefu/analytics"
 	"github.com/kefuai/kefu/analytics/adminauth"
 	"github.com/kefuai/kefu/analytics/audit"
+	auditpg "github.com/kefuai/kefu/analytics/audit/pgstore"
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/channel/httpapi"
 	"github.com/kefuai/kefu/channel/webchat"
 	"github.com/kefuai/kefu/channel/webhook"
-	"github.com/kefuai/kefu/internal/demo"
+	"github.com/kefuai/kefu/examples/shop"
 	"github.com/kefuai/kefu/internal/redact"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // config is what the flags set beyond the address.
 type config struct {
+	bot                       string // the bot folder; the demo when empty
 	data                      string
+	redis, postgres           string
 	adminToken                string
 	tlsCert, tlsKey           string
 	handoffURL, handoffSecret string
 	retention                 time.Duration
 	explain                   bool
+
+	// For tests: the transcripts' store instead of the default, and the
+	// clock.
+	transcripts analytics.Store
+	now         func() time.Time
 }
 
 func main() {
 	start := time.Now()
 	var cfg config
 	addr := flag.String("addr", ":8080", "address to listen on")
-	data := flag.String("data", "kefu-data", "directory for the knowledge base, sessions and model")
+	flag.StringVar(&cfg.bot, "bot", "", "folder of the bot to serve (docs/folder-bot.md); the demo shop when empty")
+	check := flag.Bool("check", false, "check the bot folder, print a summary and exit (status 1 when it has problems)")
+	flag.StringVar(&cfg.data, "data", "kefu-data", "directory for the knowledge base, sessions and model")
+	flag.StringVar(&cfg.redis, "redis", "", "Redis URL (redis://host:6379/0) for the sessions, shared by several instances")
+	flag.StringVar(&cfg.postgres, "postgres", "", "PostgreSQL URL for the knowledge base, transcripts and audit log, shared by several instances")
 	verbose := flag.Bool("v", false, "log every error at debug level")
 	flag.StringVar(&cfg.adminToken, "admin-token", os.Getenv("KEFU_ADMIN_TOKEN"), "bearer token of the admin API (off when empty)")
 	flag.StringVar(&cfg.tlsCert, "tls-cert", "", "TLS certificate file (PEM)")
@@ -84,86 +111,166 @@ func main() {
 	flag.BoolVar(&cfg.explain, "explain", false, "let API requests ask for explanations of replies (for conversation tests; not for customers)")
 	flag.Parse()
 
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *check {
+		os.Exit(checkFolder(ctx, cfg.bot, os.Stdout, os.Stderr))
+	}
+
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	cfg.data = *data
 	if err := run(ctx, start, *addr, cfg, log); err != nil {
-		log.Error("quickstart failed", "err", err)
+		var fe *kefu.FolderError
+		if errors.As(err, &fe) {
+			printProblems(os.Stderr, fe)
+		} else {
+			log.Error("quickstart failed", "err", err)
+		}
 		os.Exit(1)
 	}
 }
 
-// app is the demo bot with everything it serves.
+// loadFolder reads the bot folder dir, or the demo's when dir is empty.
+// The demo's Go function order_status is offered to every folder.
+func loadFolder(ctx context.Context, dir string) (*kefu.Folder, error) {
+	if dir == "" {
+		return shop.Load(ctx)
+	}
+	return kefu.LoadFolder(ctx, os.DirFS(dir), kefu.FolderOptions{Funcs: shop.Funcs()})
+}
+
+// checkFolder checks the bot folder dir: it prints a one-line summary to
+// stdout and returns 0, or prints the problems to stderr, one a line as
+// file:line: message, and returns 1.
+func checkFolder(ctx context.Context, dir string, stdout, stderr io.Writer) int {
+	f, err := loadFolder(ctx, dir)
+	if err != nil {
+		var fe *kefu.FolderError
+		if errors.As(err, &fe) {
+			printProblems(stderr, fe)
+		} else {
+			fmt.Fprintln(stderr, err)
+		}
+		return 1
+	}
+	intents := map[string]bool{}
+	for _, e := range f.Examples {
+		if e.Intent != f.OutOfScope {
+			intents[e.Intent] = true
+		}
+	}
+	convs := 0
+	if f.Conversations != nil {
+		m, _ := fs.Glob(f.Conversations, "*.yaml")
+		convs = len(m)
+	}
+	if dir == "" {
+		dir = "(demo)"
+	}
+	fmt.Fprintf(stdout, "%s: %s is ready: %d intents (%d examples), %d FAQ entries, %d flows, %d functions, %d conversation files\n",
+		dir, f.Name, len(intents), len(f.Examples), len(f.Entries), len(f.Flows), len(f.Funcs), convs)
+	return 0
+}
+
+func printProblems(w io.Writer, fe *kefu.FolderError) {
+	for _, p := range fe.Problems {
+		fmt.Fprintln(w, p)
+	}
+}
+
+// app is the bot with everything it serves.
 type app struct {
-	bot     *demo.Bot
+	folder  *kefu.Folder
+	bot     *bot
 	chat    *webchat.Server
 	handler http.Handler
 	sender  *webhook.Sender
-	audit   *audit.FileLog
+	audit   io.Closer
 }
 
+// reserved are the paths the app serves itself: a folder's static files
+// go elsewhere.
+var reserved = []string{"/v1/", "/admin/", "/healthz", "/metrics", "/ws", "/widget.js"}
+
 func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
-	bot, err := demo.NewBot(ctx, demo.BotOptions{DataDir: cfg.data, Logger: log})
+	f, err := loadFolder(ctx, cfg.bot)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{bot: bot}
-	handler := bot.Handler
+	b, err := newBot(ctx, f, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{folder: f, bot: b}
+	fail := func(err error) (*app, error) {
+		a.close(context.Background())
+		return nil, err
+	}
+	handler := b.Handler
 	if cfg.handoffURL != "" {
 		red, err := redact.New(redact.Options{})
 		if err != nil {
-			bot.Close()
-			return nil, err
+			return fail(err)
 		}
 		a.sender, err = webhook.New(webhook.Options{URL: cfg.handoffURL, Secret: []byte(cfg.handoffSecret), Redact: red.Redact, Logger: log})
 		if err != nil {
-			bot.Close()
-			return nil, err
+			return fail(err)
 		}
 		handler = channel.Chain(handler, webhook.Handoff(a.sender, webhook.NewRecorder(webhook.RecorderOptions{})))
 	}
-	greetings := demo.Greetings()
 	chat := webchat.New(handler, webchat.Options{
-		Greeting:  greetings["zh"], // for languages other than Chinese and English
-		Greetings: greetings,
+		Greeting:  f.Greetings["zh"], // for languages other than Chinese and English
+		Greetings: f.Greetings,
 		Logger:    log,
 	})
+	a.chat = chat
 	mux := http.NewServeMux()
 	mux.Handle(httpapi.Path, httpapi.New(handler, httpapi.Options{Logger: log, Explain: cfg.explain}))
-	mux.Handle("/healthz", bot.HealthHandler())
-	mux.Handle("/metrics", promhttp.HandlerFor(bot.Registry, promhttp.HandlerOpts{}))
-	mux.Handle("/v1/ratings", analytics.RatingHandler(bot.Events, analytics.RatingOptions{}))
+	mux.Handle("/healthz", b.HealthHandler())
+	mux.Handle("/metrics", promhttp.HandlerFor(b.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("/v1/ratings", analytics.RatingHandler(b.Events, analytics.RatingOptions{}))
 	if cfg.adminToken != "" {
-		if err := a.openAdmin(cfg, mux, log); err != nil {
-			bot.Close()
-			return nil, err
+		if err := a.openAdmin(ctx, cfg, mux, log); err != nil {
+			return fail(err)
 		}
 	}
-	mux.Handle("/demo/img/", http.StripPrefix("/demo/img/", http.FileServerFS(demo.Images())))
-	mux.Handle("/demo/policy/", http.StripPrefix("/demo/policy/", http.FileServerFS(demo.Policies())))
+	for prefix, files := range f.Static {
+		for _, r := range reserved {
+			if strings.HasPrefix(prefix, r) || strings.HasPrefix(r, prefix) {
+				return fail(fmt.Errorf("bot.yaml: static: %s overlaps %s, which the server serves", prefix, r))
+			}
+		}
+		mux.Handle(prefix, http.StripPrefix(prefix, http.FileServerFS(files)))
+	}
 	mux.Handle("/", chat)
-	a.chat, a.handler = chat, mux
+	a.handler = mux
 	return a, nil
 }
 
-// openAdmin mounts the admin API for one token with every scope.
-func (a *app) openAdmin(cfg config, mux *http.ServeMux, log *slog.Logger) error {
+// openAdmin mounts the admin API for one token with every scope; its
+// actions go to the audit log, in PostgreSQL with -postgres.
+func (a *app) openAdmin(ctx context.Context, cfg config, mux *http.ServeMux, log *slog.Logger) error {
 	auth, err := adminauth.New([]adminauth.Token{{Name: "admin", Secret: cfg.adminToken, Scopes: []string{adminauth.ScopeAll}}}, adminauth.Options{})
 	if err != nil {
 		return err
 	}
-	auditPath := filepath.Join(cfg.data, "audit.jsonl")
-	al, err := audit.OpenFile(auditPath, audit.FileOptions{})
-	if err != nil {
-		return err
+	var al audit.Log
+	if a.bot.Postgres != nil {
+		pl, err := auditpg.New(ctx, a.bot.Postgres, auditpg.Options{})
+		if err != nil {
+			return err
+		}
+		al = pl
+	} else {
+		fl, err := audit.OpenFile(filepath.Join(cfg.data, "audit.jsonl"), audit.FileOptions{})
+		if err != nil {
+			return err
+		}
+		a.audit, al = fl, fl
 	}
-	a.audit = al
 	admin, err := kefu.NewAdmin(kefu.AdminOptions{
 		Auth: auth, Audit: al, Knowledge: a.bot.Knowledge, Transcripts: a.bot.Transcripts,
 		Sessions: a.bot.Sessions, Events: a.bot.Events, Bot: a.bot.Bot, Logger: log,
@@ -176,7 +283,9 @@ func (a *app) openAdmin(cfg config, mux *http.ServeMux, log *slog.Logger) error 
 }
 
 func (a *app) close(ctx context.Context) {
-	a.chat.Shutdown(ctx)
+	if a.chat != nil {
+		a.chat.Shutdown(ctx)
+	}
 	if a.sender != nil {
 		a.sender.Close(ctx)
 	}
@@ -194,7 +303,7 @@ func run(ctx context.Context, start time.Time, addr string, cfg config, log *slo
 	return serve(ctx, start, ln, cfg, log)
 }
 
-// serve runs the demo on ln until ctx ends.
+// serve runs the bot on ln until ctx ends.
 func serve(ctx context.Context, start time.Time, ln net.Listener, cfg config, log *slog.Logger) error {
 	data := cfg.data
 	a, err := newApp(ctx, cfg, log)
@@ -219,10 +328,10 @@ func serve(ctx context.Context, start time.Time, ln net.Listener, cfg config, lo
 	if a.bot.ModelCached {
 		model = "loaded from " + data
 	}
-	fmt.Printf("kefu demo bot ready in %.1f s (intent model %s, heap %d MB)\n", time.Since(start).Seconds(), model, ms.HeapAlloc>>20)
+	fmt.Printf("kefu bot %s ready in %.1f s (intent model %s, heap %d MB)\n", a.folder.Name, time.Since(start).Seconds(), model, ms.HeapAlloc>>20)
 	base := browseURL(scheme, ln.Addr())
 	fmt.Printf("  web chat:  %s/\n", base)
-	fmt.Printf("  JSON API:  curl -s %s/v1/messages -H 'Content-Type: application/json' -d '{\"text\":\"运费怎么算？\"}'\n", base)
+	fmt.Printf("  JSON API:  curl -s %s/v1/messages -H 'Content-Type: application/json' -d '{\"text\":\"你好\"}'\n", base)
 	fmt.Printf("  metrics:   %s/metrics\n", base)
 	if cfg.adminToken != "" {
 		fmt.Printf("  admin API: %s/admin/ (bearer token from -admin-token)\n", base)

@@ -126,7 +126,7 @@ func TestAPI(t *testing.T) {
 
 func firstImage(t *testing.T) string {
 	t.Helper()
-	m, err := filepath.Glob("../../internal/demo/img/*.svg")
+	m, err := filepath.Glob("../shop/img/*.svg")
 	require.NoError(t, err)
 	require.NotEmpty(t, m)
 	return filepath.Base(m[0])
@@ -299,6 +299,11 @@ func TestTLS(t *testing.T) {
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 5 * time.Second}
 	var resp *http.Response
 	require.Eventually(t, func() bool {
+		select {
+		case err := <-done:
+			require.NoError(t, err, "serve returned")
+		default:
+		}
 		resp, err = client.Get("https://" + ln.Addr().String() + "/healthz")
 		return err == nil
 	}, 90*time.Second, 50*time.Millisecond, "the demo answers over HTTPS")

@@ -1,4 +1,4 @@
-package demo_test
+package shop_test
 
 import (
 	"context"
@@ -11,12 +11,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kefuai/kefu/internal/demo"
 	"github.com/kefuai/kefu/kb"
 )
 
 func TestEntries(t *testing.T) {
-	entries, err := demo.Entries()
+	entries, err := entries()
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, len(entries), 45)
 
@@ -25,7 +24,7 @@ func TestEntries(t *testing.T) {
 		require.NoError(t, e.Validate())
 		questions[e.Question] = e.ID
 	}
-	imgs, pages := demo.Images(), demo.Policies()
+	imgs, pages := images(), policies()
 	exists := func(f fs.FS, name string) bool {
 		_, err := fs.Stat(f, name)
 		return err == nil
@@ -81,18 +80,18 @@ func TestEntries(t *testing.T) {
 
 func TestKnowledge(t *testing.T) {
 	ctx := context.Background()
-	entries, err := demo.Entries()
+	entries, err := entries()
 	require.NoError(t, err)
 	t.Run("lexical", func(t *testing.T) {
-		ix, err := kb.NewIndex(kb.IndexOptions{Words: demo.Words(), Synonyms: demo.Synonyms()})
+		ix, err := kb.NewIndex(kb.IndexOptions{Words: words(), Synonyms: synonyms()})
 		require.NoError(t, err)
 		ix.Put(entries...)
 		checkKnowledge(t, ix, entries)
 	})
 	t.Run("learned", func(t *testing.T) {
-		ln, err := kb.NewLearner(kb.LearnOptions{Words: demo.Words(), Synonyms: demo.Synonyms(), Seed: 1})
+		ln, err := kb.NewLearner(kb.LearnOptions{Words: words(), Synonyms: synonyms(), Seed: 1})
 		require.NoError(t, err)
-		ix, err := kb.NewIndex(kb.IndexOptions{Words: demo.Words(), Synonyms: demo.Synonyms(), Reranker: ln})
+		ix, err := kb.NewIndex(kb.IndexOptions{Words: words(), Synonyms: synonyms(), Reranker: ln})
 		require.NoError(t, err)
 		ix.Put(entries...)
 		require.NoError(t, ln.Train(ctx, ix.Entries()))

@@ -1,4 +1,4 @@
-package demo_test
+package shop_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"github.com/kefuai/kefu"
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/dialogue"
-	"github.com/kefuai/kefu/internal/demo"
+	"github.com/kefuai/kefu/examples/shop"
 	"github.com/kefuai/kefu/kb"
 )
 
@@ -61,17 +61,17 @@ func newBot(t *testing.T, tickets kefu.TicketFunc) *kefu.Bot {
 	t.Helper()
 	m, err := model()
 	require.NoError(t, err)
-	flows, err := demo.Flows()
+	flows, err := flows()
 	require.NoError(t, err)
-	engine, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: demo.Funcs()})
+	engine, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: shop.Funcs()})
 	require.NoError(t, err)
-	entries, err := demo.Entries()
+	entries, err := entries()
 	require.NoError(t, err)
-	ix, err := kb.NewIndex(kb.IndexOptions{Words: demo.Words(), Synonyms: demo.Synonyms()})
+	ix, err := kb.NewIndex(kb.IndexOptions{Words: words(), Synonyms: synonyms()})
 	require.NoError(t, err)
 	ix.Put(entries...)
 	bot, err := kefu.New(kefu.WithIntents(m), kefu.WithDialogue(engine), kefu.WithKnowledge(ix),
-		kefu.WithBilingualIntentTitles(demo.IntentTitles()), kefu.WithTickets(tickets))
+		kefu.WithBilingualIntentTitles(intentTitles()), kefu.WithTickets(tickets))
 	require.NoError(t, err)
 	return bot
 }

@@ -1,9 +1,10 @@
-package demo_test
+package main
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -17,7 +18,6 @@ import (
 	"github.com/kefuai/kefu/analytics"
 	"github.com/kefuai/kefu/analytics/pgstore"
 	"github.com/kefuai/kefu/channel"
-	"github.com/kefuai/kefu/internal/demo"
 )
 
 // transcriptStore is the real PostgreSQL store when KEFU_TEST_POSTGRES is
@@ -91,11 +91,10 @@ func TestEndToEnd(t *testing.T) {
 	var mu sync.Mutex
 	now := start
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	dir := t.TempDir()
-	cachedModels(t, dir) // the model the conversation tests trained, if they ran
-	bot, err := demo.NewBot(ctx, demo.BotOptions{DataDir: dir, Transcripts: store, Now: clock})
+	a, err := newApp(ctx, config{data: t.TempDir(), transcripts: store, now: clock}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
-	defer bot.Close()
+	defer a.close(ctx)
+	bot := a.bot
 
 	const sessions = 1000
 	messages, fallbacks := 0, 0 // fallbacks is set from the script below

@@ -1,4 +1,4 @@
-package demo_test
+package shop_test
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kefuai/kefu/intent"
-	"github.com/kefuai/kefu/internal/demo"
 	"github.com/kefuai/kefu/kb"
 )
 
@@ -27,9 +26,9 @@ func byIntent(es []intent.Example) map[string][]string {
 func norm(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 func TestIntents(t *testing.T) {
-	train, err := demo.Intents()
+	train, err := intents()
 	require.NoError(t, err)
-	test, err := demo.TestIntents()
+	test, err := testIntents()
 	require.NoError(t, err)
 
 	tr := byIntent(train)
@@ -60,44 +59,44 @@ func TestIntents(t *testing.T) {
 	for name := range tr {
 		assert.Contains(t, te, name, "intent without held-out examples")
 	}
-	assert.GreaterOrEqual(t, len(tr[demo.OutOfScope]), 15, "out-of-scope examples to tune the threshold on")
+	assert.GreaterOrEqual(t, len(tr[outOfScope()]), 15, "out-of-scope examples to tune the threshold on")
 	for _, e := range test {
 		if in, dup := seen[norm(e.Text)]; dup {
 			t.Errorf("held-out text %q is also a training text (%s)", e.Text, in)
 		}
 		seen[norm(e.Text)] = e.Intent
 	}
-	for _, r := range demo.Rules() {
+	for _, r := range rules() {
 		assert.Contains(t, tr, r.Intent, "rule %s", r.Name)
 	}
 }
 
 func TestVocabulary(t *testing.T) {
 	// The lists must be accepted by every component that takes them.
-	_, err := kb.NewIndex(kb.IndexOptions{Words: demo.Words(), Synonyms: demo.Synonyms()})
+	_, err := kb.NewIndex(kb.IndexOptions{Words: words(), Synonyms: synonyms()})
 	require.NoError(t, err)
-	_, err = kb.NewLearner(kb.LearnOptions{Words: demo.Words(), Synonyms: demo.Synonyms()})
+	_, err = kb.NewLearner(kb.LearnOptions{Words: words(), Synonyms: synonyms()})
 	require.NoError(t, err)
 }
 
 // model trains the demo classifier once for the tests that need it.
 var model = sync.OnceValues(func() (*intent.Model, error) {
-	train, err := demo.Intents()
+	train, err := intents()
 	if err != nil {
 		return nil, err
 	}
 	return intent.Train(context.Background(), train, intent.Options{
-		Seed: 1, Hidden: 64, Words: demo.Words(), Synonyms: demo.Synonyms(), Rules: demo.Rules(),
-		OutOfScope: demo.OutOfScope,
+		Seed: 1, Hidden: 64, Words: words(), Synonyms: synonyms(), Rules: rules(),
+		OutOfScope: outOfScope(),
 	})
 })
 
 func TestIntentAccuracy(t *testing.T) {
 	m, err := model()
 	require.NoError(t, err)
-	test, err := demo.TestIntents()
+	test, err := testIntents()
 	require.NoError(t, err)
-	r := must(intent.Evaluate(bg, m, test, intent.EvalOptions{OutOfScope: demo.OutOfScope}))
+	r := must(intent.Evaluate(bg, m, test, intent.EvalOptions{OutOfScope: outOfScope()}))
 	t.Logf("held-out in-scope accuracy %.3f on %d examples, out-of-scope recall %.3f on %d (threshold %.3f, %s)",
 		r.InScopeAccuracy, r.InScope, r.OOSRecall, r.OOS, r.Threshold, r.ThresholdSource)
 	for _, e := range r.Errors {

@@ -1,4 +1,4 @@
-package demo_test
+package shop_test
 
 import "context"
 

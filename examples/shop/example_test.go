@@ -1,4 +1,4 @@
-package demo_test
+package shop_test
 
 import (
 	"context"
@@ -10,18 +10,18 @@ import (
 
 	"github.com/kefuai/kefu/channel/convtest"
 	"github.com/kefuai/kefu/dialogue"
-	"github.com/kefuai/kefu/internal/demo"
+	"github.com/kefuai/kefu/examples/shop"
 	"github.com/kefuai/kefu/kb"
 )
 
 // A customer tracks a demo order through the Chinese order-status flow.
 // The bot's classifier supplies the intent of the first message.
 func Example() {
-	flows, err := demo.Flows()
+	f, err := shop.Load(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
-	engine, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: demo.Funcs()})
+	engine, err := dialogue.NewEngine(f.Flows, dialogue.Options{Funcs: f.Funcs})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -56,16 +56,16 @@ func Example() {
 
 // The knowledge base answers with text, images, links and follow-up
 // questions.
-func ExampleEntries() {
-	entries, err := demo.Entries()
+func Example_knowledge() {
+	f, err := shop.Load(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
-	ix, err := kb.NewIndex(kb.IndexOptions{Words: demo.Words(), Synonyms: demo.Synonyms()})
+	ix, err := kb.NewIndex(f.IndexOptions())
 	if err != nil {
 		log.Fatal(err)
 	}
-	ix.Put(entries...)
+	ix.Put(f.Entries...)
 	hits, err := ix.Search(context.Background(), "退货要怎么弄？", kb.SearchOptions{K: 1})
 	if err != nil || len(hits) == 0 {
 		log.Fatal("no answer", err)
@@ -86,14 +86,18 @@ func ExampleEntries() {
 
 // The demo's conversation tests, one file per topic, to run with
 // convtest.Run against the demo bot (go run ./examples/convtest does).
-func ExampleConversations() {
-	suites, err := convtest.Load(demo.Conversations(), "*.yaml")
+func Example_conversations() {
+	f, err := shop.Load(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	suites, err := convtest.Load(f.Conversations, "*.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, s := range suites {
 		pending := ""
-		if slices.Contains(demo.PendingConversations(), s.Name) {
+		if slices.Contains(f.PendingConversations, s.Name) {
 			pending = " (not passed yet)"
 		}
 		fmt.Println(s.Name + pending)

@@ -1,4 +1,4 @@
-package demo_test
+package shop_test
 
 import (
 	"context"
@@ -12,21 +12,21 @@ import (
 
 	"github.com/kefuai/kefu"
 	"github.com/kefuai/kefu/channel"
-	"github.com/kefuai/kefu/internal/demo"
+	"github.com/kefuai/kefu/examples/shop"
 )
 
 func TestIntentTitles(t *testing.T) {
-	train, err := demo.Intents()
+	train, err := intents()
 	require.NoError(t, err)
 	tr := byIntent(train)
-	entries, err := demo.Entries()
+	entries, err := entries()
 	require.NoError(t, err)
 	questions := map[string]bool{}
 	for _, e := range entries {
 		questions[e.Question] = true
 	}
 	starts := flowIntents(t)
-	for name, bi := range demo.IntentTitles() {
+	for name, bi := range intentTitles() {
 		assert.Contains(t, tr, name, "title of an unknown intent")
 		for _, title := range []string{bi.Zh, bi.En} {
 			assert.NotEmpty(t, title, name)
@@ -38,7 +38,7 @@ func TestIntentTitles(t *testing.T) {
 	m, err := model()
 	require.NoError(t, err)
 	// A suggested title, picked, means its intent.
-	for name, bi := range demo.IntentTitles() {
+	for name, bi := range intentTitles() {
 		for _, title := range []string{bi.Zh, bi.En} {
 			assert.Equal(t, name, must(m.Classify(bg, title)).Intent, "title %q", title)
 		}
@@ -48,7 +48,7 @@ func TestIntentTitles(t *testing.T) {
 // TestGreetings checks that each greeting is in one language only, and
 // that its quick replies, picked, are answered in that language.
 func TestGreetings(t *testing.T) {
-	g := demo.Greetings()
+	g := greetings()
 	require.Len(t, g, 2)
 	zh, en := g["zh"], g["en"]
 	assert.True(t, strings.HasPrefix(zh.PlainText(), "您好"))
@@ -56,7 +56,7 @@ func TestGreetings(t *testing.T) {
 	assert.True(t, strings.HasPrefix(en.PlainText(), "Hi"))
 	assert.False(t, hasHan(en.PlainText()), "the English greeting has Chinese in it: %s", en.PlainText())
 	for _, r := range g {
-		assert.Contains(t, r.PlainText(), demo.Orders()[0])
+		assert.Contains(t, r.PlainText(), shop.Orders()[0])
 	}
 
 	bot := newBot(t, func(context.Context, kefu.Ticket) error { return nil })

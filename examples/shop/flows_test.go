@@ -1,4 +1,4 @@
-package demo_test
+package shop_test
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kefuai/kefu/dialogue"
-	"github.com/kefuai/kefu/internal/demo"
+	"github.com/kefuai/kefu/examples/shop"
 )
 
 // flowIntents maps each intent that starts a flow to the flow.
 func flowIntents(t *testing.T) map[string]string {
 	t.Helper()
-	flows, err := demo.Flows()
+	flows, err := flows()
 	require.NoError(t, err)
 	m := map[string]string{}
 	for _, f := range flows {
@@ -27,7 +27,7 @@ func flowIntents(t *testing.T) map[string]string {
 }
 
 func TestFlows(t *testing.T) {
-	flows, err := demo.Flows()
+	flows, err := flows()
 	require.NoError(t, err)
 	var names []string
 	for _, f := range flows {
@@ -35,10 +35,10 @@ func TestFlows(t *testing.T) {
 		assert.NoError(t, f.Validate(), f.Name)
 	}
 	assert.ElementsMatch(t, []string{"returns", "order_status"}, names)
-	_, err = dialogue.NewEngine(flows, dialogue.Options{Funcs: demo.Funcs()})
+	_, err = dialogue.NewEngine(flows, dialogue.Options{Funcs: shop.Funcs()})
 	require.NoError(t, err)
 
-	train, err := demo.Intents()
+	train, err := intents()
 	require.NoError(t, err)
 	tr := byIntent(train)
 	starts := flowIntents(t)
@@ -51,7 +51,7 @@ func TestFlows(t *testing.T) {
 }
 
 func TestOrderStatus(t *testing.T) {
-	f := demo.Funcs()["order_status"]
+	f := shop.Funcs()["order_status"]
 	require.NotNil(t, f)
 	now := time.Date(2025, 6, 20, 15, 4, 0, 0, time.FixedZone("CST", 8*3600))
 	callIn := func(id string, lang dialogue.Lang) dialogue.Result {
@@ -65,7 +65,7 @@ func TestOrderStatus(t *testing.T) {
 	}
 	call := func(id string) dialogue.Result { return callIn(id, dialogue.LangZH) }
 	events := map[string]string{}
-	for _, id := range demo.Orders() {
+	for _, id := range shop.Orders() {
 		res := call(id)
 		events[id] = res.Event
 		en := callIn(id, dialogue.LangEN)
@@ -82,9 +82,9 @@ func TestOrderStatus(t *testing.T) {
 		}
 		assert.Equal(t, res.Slots["tracking_no"], en.Slots["tracking_no"], id)
 		switch res.Event {
-		case demo.EventShipped:
+		case shop.EventShipped:
 			assert.True(t, res.Slots["eta"].Time.After(now), "%s: eta", id)
-		case demo.EventDelivered:
+		case shop.EventDelivered:
 			assert.True(t, res.Slots["delivered_on"].Time.Before(now), "%s: delivered_on", id)
 		}
 	}
@@ -100,18 +100,18 @@ func TestOrderStatus(t *testing.T) {
 	assert.Equal(t, res, call("2025061801"), "deterministic")
 
 	res = call("DD1234567890")
-	assert.Equal(t, demo.EventNotFound, res.Event)
+	assert.Equal(t, shop.EventNotFound, res.Event)
 	res = call("")
-	assert.Equal(t, demo.EventNotFound, res.Event)
+	assert.Equal(t, shop.EventNotFound, res.Event)
 }
 
 // step runs the inputs through the demo flows and returns each turn's
 // actions, one line per action.
 func step(t *testing.T, inputs ...dialogue.Input) [][]string {
 	t.Helper()
-	flows, err := demo.Flows()
+	flows, err := flows()
 	require.NoError(t, err)
-	e, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: demo.Funcs()})
+	e, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: shop.Funcs()})
 	require.NoError(t, err)
 	now := time.Date(2025, 6, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	var out [][]string
@@ -222,9 +222,9 @@ func TestConversations(t *testing.T) {
 		assert.Equal(t, "say: I'm sorry about that! Since the item is faulty, return shipping is on us.", turns[2][0])
 	})
 	t.Run("returns in English, the options", func(t *testing.T) {
-		flows, err := demo.Flows()
+		flows, err := flows()
 		require.NoError(t, err)
-		e, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: demo.Funcs()})
+		e, err := dialogue.NewEngine(flows, dialogue.Options{Funcs: shop.Funcs()})
 		require.NoError(t, err)
 		now := time.Date(2025, 6, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 		var got [][]string
