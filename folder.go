@@ -185,6 +185,9 @@ type loader struct {
 	opts  FolderOptions
 	probs []FolderProblem
 	f     *Folder
+	// declared are the functions the flows may call, valid or not;
+	// nil when bot.yaml could not be read.
+	declared map[string]bool
 }
 
 func (l *loader) add(file string, line int, format string, args ...any) {
@@ -233,10 +236,18 @@ func LoadFolder(ctx context.Context, fsys fs.FS, opts FolderOptions) (*Folder, e
 	l.static(cfg, lines)
 	l.conversations(cfg, lines)
 	if len(l.probs) > 0 {
+		slices.SortStableFunc(l.probs, func(a, b FolderProblem) int {
+			if c := strings.Compare(a.File, b.File); c != 0 {
+				return c
+			}
+			return a.Line - b.Line
+		})
 		return nil, &FolderError{Problems: l.probs}
 	}
 	return l.f, nil
 }
+
+var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+)(?:: column \d+)?: (.*)$`)
 
@@ -248,6 +259,7 @@ func (l *loader) yamlErrors(file string, err error) {
 		msgs = te.Errors
 	}
 	for _, m := range msgs {
+		m = unknownField.ReplaceAllString(m, "unknown key $1")
 		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
 			n, _ := strconv.Atoi(sm[1])
 			l.add(file, n, "%s", sm[2])
@@ -310,6 +322,13 @@ func (l *loader) config() (*folderConfig, map[string]int) {
 	lines, ok := l.decodeYAML(FolderConfigFile, data, cfg)
 	if !ok {
 		return &folderConfig{}, map[string]int{}
+	}
+	l.declared = map[string]bool{}
+	for name := range cfg.Actions {
+		l.declared[name] = true
+	}
+	for name := range l.opts.Funcs {
+		l.declared[name] = true
 	}
 	f := l.f
 	f.Name = strings.TrimSpace(cfg.Name)
@@ -636,7 +655,7 @@ func (l *loader) actions(cfg *folderConfig, lines map[string]int) {
 		}
 		switch {
 		case a.SecretEnv == "":
-			l.add(FolderConfigFile, lines[key], "%s.secret_env: missing: name the environment variable that holds the signing secret", key)
+			l.add(FolderConfigFile, lines[key+":key"], "%s.secret_env: missing: name the environment variable that holds the signing secret", key)
 		case l.opts.Getenv(a.SecretEnv) == "":
 			l.add(FolderConfigFile, line("secret_env"), "%s.secret_env: the environment variable %s is not set", key, a.SecretEnv)
 		default:
@@ -651,7 +670,7 @@ func (l *loader) actions(cfg *folderConfig, lines map[string]int) {
 		}
 		fn, err := act.Func()
 		if err != nil {
-			l.add(FolderConfigFile, lines[key], "%s: %v", key, err)
+			l.add(FolderConfigFile, lines[key+":key"], "%s: %v", key, err)
 			continue
 		}
 		l.f.Funcs[name] = fn
@@ -692,7 +711,7 @@ func (l *loader) flows(known map[string]bool) {
 		walkYAML(root.Content[0], "", func(key string, v *yaml.Node) {
 			switch key {
 			case "call":
-				if _, ok := l.f.Funcs[v.Value]; !ok {
+				if l.declared != nil && !l.declared[v.Value] {
 					l.add(n, v.Line, "call %s: no such action: declare it under actions in %s", v.Value, FolderConfigFile)
 					bad = true
 				}
@@ -712,6 +731,16 @@ func (l *loader) flows(known map[string]bool) {
 				}
 			}
 		})
+	}
+	for _, fl := range flows {
+		for _, st := range fl.States {
+			for _, d := range st.Do {
+				if d.Call != "" && l.f.Funcs[d.Call] == nil {
+					// Declared, but reported as invalid already.
+					bad = true
+				}
+			}
+		}
 	}
 	if bad {
 		return

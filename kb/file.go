@@ -232,7 +232,12 @@ func readJSON(r io.Reader) ([]Entry, error) {
 	)
 	for dec.More() {
 		entry++
+		// The offset is where the previous entry ended: the entry starts
+		// after the comma and the spaces.
 		start := dec.InputOffset()
+		for start < int64(len(data)) && strings.IndexByte(" \t\r\n,", data[start]) >= 0 {
+			start++
+		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, syntax(err)

@@ -333,3 +333,13 @@ func roundTrip(t *testing.T, data string, f kb.Format) {
 		}
 	}
 }
+
+// An entry's problem names the line the entry starts on, past the comma
+// and blank lines before it.
+func TestReadJSONEntryLine(t *testing.T) {
+	_, err := kb.ReadEntries(strings.NewReader("[\n  {\"id\": \"a\", \"question\": \"q\", \"answer\": {\"text\": \"t\"}},\n\n  {\"id\": \"a\", \"question\": \"q2\", \"answer\": {\"text\": \"t\"}}\n]\n"), kb.JSON)
+	var fe *kb.FieldError
+	if !errors.As(err, &fe) || fe.Cell != "line 4" || fe.Row != 2 {
+		t.Fatalf("got %v, want row 2 at line 4", err)
+	}
+}
