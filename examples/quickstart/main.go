@@ -162,6 +162,16 @@ func checkFolder(ctx context.Context, dir string, stdout, stderr io.Writer) int 
 			intents[e.Intent] = true
 		}
 	}
+	called := map[string]bool{} // the functions and HTTP actions the flows call
+	for _, fl := range f.Flows {
+		for _, st := range fl.States {
+			for _, d := range st.Do {
+				if d.Call != "" {
+					called[d.Call] = true
+				}
+			}
+		}
+	}
 	convs := 0
 	if f.Conversations != nil {
 		m, _ := fs.Glob(f.Conversations, "*.yaml")
@@ -170,8 +180,8 @@ func checkFolder(ctx context.Context, dir string, stdout, stderr io.Writer) int 
 	if dir == "" {
 		dir = "(demo)"
 	}
-	fmt.Fprintf(stdout, "%s: %s is ready: %d intents (%d examples), %d FAQ entries, %d flows, %d functions, %d conversation files\n",
-		dir, f.Name, len(intents), len(f.Examples), len(f.Entries), len(f.Flows), len(f.Funcs), convs)
+	fmt.Fprintf(stdout, "%s: %s is ready: %d intents (%d examples), %d FAQ entries, %d flows calling %d functions, %d conversation files\n",
+		dir, f.Name, len(intents), len(f.Examples), len(f.Entries), len(f.Flows), len(called), convs)
 	return 0
 }
 
