@@ -96,6 +96,38 @@
 // Bot.SetIntents, SetKnowledge and SetDialogue swap parts while the bot
 // serves.
 //
+// # A bot from a folder
+//
+// A bot can also be defined by files alone, written by people who do not
+// write Go (docs/folder-bot.md is the reference; examples/shop is the demo
+// as such a folder, and go run ./examples/quickstart -bot DIR serves one):
+//
+//	bot.yaml            name, greetings, "did you mean…" titles, cut-offs, HTTP actions (required)
+//	intents.tsv         the classifier's examples, intent<TAB>text; out_of_scope lines too (required)
+//	intents_test.tsv    held-out examples to measure the classifier on
+//	faq.json | faq.csv | faq.xlsx   the knowledge base (kb.ReadEntries; one of them)
+//	flows/*.yaml        the dialogue flows (dialogue.LoadFlows)
+//	words.txt           vocabulary kept as one token, a word a line
+//	synonyms.txt        groups of interchangeable words, a group a line, comma-separated
+//	rules.yaml          intent rules: a list of name, intent, keywords, pattern
+//	conversations/*.yaml  conversation tests (channel/convtest)
+//
+// LoadFolder reads and checks every file (strictly: an unknown key of
+// bot.yaml is a problem, as is a flow that calls an undeclared action or
+// starts on an intent nothing recognizes) and returns the Folder's parts,
+// or a *FolderError listing every problem as file:line: message; a folder
+// never loads in part. Folder.NewBot builds a Bot on them with the
+// operator's stores (FolderStores), and Folder.Seed fills an empty shared
+// knowledge base from the folder, safely when several instances start at
+// once.
+//
+// A flow's "call" step runs a Go function (FolderOptions.Funcs) or an
+// HTTPAction declared in bot.yaml: a POST of the flow's slots, signed like
+// the hand-off webhook, whose JSON answer sets slots, says something and
+// raises an event. A call that fails (an error answer, a status other than
+// 2xx, bad JSON, no answer within its timeout) takes the flow's transition
+// on the event "error", or hands the customer to a person.
+//
 // # Analytics and data protection
 //
 // WithEvents sends the bot's events (sessions, messages, intents, answers,
