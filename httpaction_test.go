@@ -82,7 +82,7 @@ func TestHTTPActionFailures(t *testing.T) {
 		handle func(w http.ResponseWriter, req httpActionRequest)
 		want   string
 	}{
-		{"500", "k", func(w http.ResponseWriter, _ httpActionRequest) { http.Error(w, "down", 500) }, "status 500"},
+		{"500", "k", func(w http.ResponseWriter, _ httpActionRequest) { http.Error(w, "down", http.StatusInternalServerError) }, "status 500"},
 		{"timeout", "k", func(w http.ResponseWriter, _ httpActionRequest) { time.Sleep(300 * time.Millisecond) }, "no answer within 100ms"},
 		{"not JSON", "k", func(w http.ResponseWriter, _ httpActionRequest) { w.Write([]byte("<html>")) }, "not a JSON object"},
 		{"empty body", "k", func(w http.ResponseWriter, _ httpActionRequest) {}, "not a JSON object"},
@@ -137,7 +137,7 @@ func TestHTTPActionConfig(t *testing.T) {
 
 // A flow with a transition on "error" takes it when the action fails.
 func TestHTTPActionErrorEvent(t *testing.T) {
-	srv := actionServer(t, "k", func(w http.ResponseWriter, _ httpActionRequest) { http.Error(w, "down", 503) })
+	srv := actionServer(t, "k", func(w http.ResponseWriter, _ httpActionRequest) { http.Error(w, "down", http.StatusServiceUnavailable) })
 	fn, err := HTTPAction{Name: "look", URL: srv.URL, Secret: []byte("k")}.Func()
 	require.NoError(t, err)
 	fl, err := dialogue.ParseFlow("f.yaml", []byte(`name: f
