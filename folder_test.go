@@ -155,7 +155,7 @@ func TestFolderBot(t *testing.T) {
 				require.NoError(t, err)
 			}
 			assert.True(t, r.Handoff, "%s: %s", last4, r.PlainText())
-			assert.Equal(t, "function_failed", r.HandoffReason)
+			assert.Equal(t, channel.HandoffFunctionFailed, r.HandoffReason)
 		})
 	}
 }
