@@ -321,15 +321,15 @@ func (l *loader) config() (*folderConfig, map[string]int) {
 	}
 	lines, ok := l.decodeYAML(FolderConfigFile, data, cfg)
 	if !ok {
+		// The actions declared still tell which calls of the flows are
+		// wrong, when the file decodes without the strict key check.
+		var loose folderConfig
+		if yaml.Unmarshal(data, &loose) == nil {
+			l.declare(loose.Actions)
+		}
 		return &folderConfig{}, map[string]int{}
 	}
-	l.declared = map[string]bool{}
-	for name := range cfg.Actions {
-		l.declared[name] = true
-	}
-	for name := range l.opts.Funcs {
-		l.declared[name] = true
-	}
+	l.declare(cfg.Actions)
 	f := l.f
 	f.Name = strings.TrimSpace(cfg.Name)
 	if f.Name == "" {
@@ -382,6 +382,17 @@ func (l *loader) config() (*folderConfig, map[string]int) {
 		f.Greetings[lang] = r
 	}
 	return cfg, lines
+}
+
+// declare records the functions the flows may call.
+func (l *loader) declare(actions map[string]folderAction) {
+	l.declared = map[string]bool{}
+	for name := range actions {
+		l.declared[name] = true
+	}
+	for name := range l.opts.Funcs {
+		l.declared[name] = true
+	}
 }
 
 // failedOn reports whether a problem of file was recorded already.

@@ -217,7 +217,7 @@ func TestLoadFolderProblems(t *testing.T) {
 		{"flow on an unknown intent", map[string]string{"flows/order.yaml": "name: order\nintents:\n  - order_status\n  - order_stauts\nstates:\n  - name: look\n    do:\n      - call: lookup\n"},
 			[]string{"flows/order.yaml:4: intent order_stauts: not in intents.tsv"}},
 		{"unknown config key", map[string]string{"bot.yaml": "name: 测试\ngreeting:\n  zh: {text: 你好}\n"},
-			[]string{"bot.yaml:2: unknown key greeting"}},
+			[]string{"bot.yaml:2: unknown key greeting", "flows/order.yaml:6: call lookup: no such action"}},
 		{"bad config YAML", map[string]string{"bot.yaml": "name: [测试\n"}, []string{"bot.yaml:1:"}},
 		{"config problems, every one", map[string]string{"bot.yaml": "name: 测试\nmin_confidence: 1.5\ntitles:\n  refund: {zh: 怎么退款？}\ngreetings:\n  fr: {text: bonjour}\nactions:\n  lookup:\n    url: http://ops.example.com/lookup\n    secret_env: NOT_SET\n    timeout: 1h\n"},
 			[]string{"bot.yaml:2: min_confidence", "bot.yaml:4: titles: unknown intent \"refund\"", "bot.yaml:6: greetings: language \"fr\"",

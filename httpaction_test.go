@@ -82,7 +82,9 @@ func TestHTTPActionFailures(t *testing.T) {
 		handle func(w http.ResponseWriter, req httpActionRequest)
 		want   string
 	}{
-		{"500", "k", func(w http.ResponseWriter, _ httpActionRequest) { http.Error(w, "down", http.StatusInternalServerError) }, "status 500"},
+		{"500", "k", func(w http.ResponseWriter, _ httpActionRequest) {
+			http.Error(w, "down", http.StatusInternalServerError)
+		}, "status 500"},
 		{"timeout", "k", func(w http.ResponseWriter, _ httpActionRequest) { time.Sleep(300 * time.Millisecond) }, "no answer within 100ms"},
 		{"not JSON", "k", func(w http.ResponseWriter, _ httpActionRequest) { w.Write([]byte("<html>")) }, "not a JSON object"},
 		{"empty body", "k", func(w http.ResponseWriter, _ httpActionRequest) {}, "not a JSON object"},
