@@ -6,29 +6,23 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/kefuai/kefu"
 	"github.com/kefuai/kefu/analytics"
 	abolt "github.com/kefuai/kefu/analytics/boltstore"
-	"github.com/kefuai/kefu/analytics/pgstore"
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/kefuai/kefu/dialogue/boltstore"
-	"github.com/kefuai/kefu/dialogue/redisstore"
 	"github.com/kefuai/kefu/intent"
 	"github.com/kefuai/kefu/kb"
 	kbbolt "github.com/kefuai/kefu/kb/boltstore"
-	kbpg "github.com/kefuai/kefu/kb/pgstore"
 )
 
 // bot is a folder's bot with the stores it runs on: bbolt files in the
@@ -45,8 +39,8 @@ type bot struct {
 	Events      *analytics.Dispatcher
 	Transcripts analytics.Store
 	Registry    *prometheus.Registry
-	// Postgres is the -postgres pool, for the audit log; nil without.
-	Postgres *pgxpool.Pool
+	// Servers are the shared servers of -redis and -postgres.
+	Servers *servers
 
 	closers []func() error
 }
@@ -64,12 +58,10 @@ func newBot(ctx context.Context, f *kefu.Folder, cfg config, log *slog.Logger) (
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return nil, err
 	}
-	if cfg.postgres != "" {
-		if b.Postgres, err = pgxpool.New(ctx, cfg.postgres); err != nil {
-			return nil, fmt.Errorf("-postgres: %w", err)
-		}
-		b.closers = append(b.closers, func() error { b.Postgres.Close(); return nil })
+	if b.Servers, err = openServers(ctx, cfg); err != nil {
+		return nil, err
 	}
+	b.closers = append(b.closers, b.Servers.Close)
 
 	type trained struct {
 		m      *intent.Model
@@ -119,15 +111,11 @@ func newBot(ctx context.Context, f *kefu.Folder, cfg config, log *slog.Logger) (
 // the learner has trained (or loaded its model from the data directory):
 // the first answers are already the learned ones.
 func (b *bot) openKnowledge(ctx context.Context, f *kefu.Folder, cfg config, log *slog.Logger) error {
-	var st kb.Store
-	if b.Postgres != nil {
-		ps, err := kbpg.New(ctx, b.Postgres, kbpg.Options{})
-		if err != nil {
-			return err
-		}
-		b.closers = append(b.closers, ps.Close)
-		st = ps
-	} else {
+	st, err := b.Servers.knowledge(ctx)
+	if err != nil {
+		return err
+	}
+	if st == nil {
 		bs, err := kbbolt.Open(filepath.Join(cfg.data, "kb.db"), kbbolt.Options{})
 		if err != nil {
 			return err
@@ -140,7 +128,6 @@ func (b *bot) openKnowledge(ctx context.Context, f *kefu.Folder, cfg config, log
 	if _, err := f.Seed(ctx, st); err != nil {
 		return err
 	}
-	var err error
 	// A restart on the same entries loads the learned model instead of
 	// training it again.
 	kopts := kb.Options{Index: f.IndexOptions(), Logger: log}
@@ -156,14 +143,9 @@ func (b *bot) openKnowledge(ctx context.Context, f *kefu.Folder, cfg config, log
 // openSessions keeps the sessions in Redis with -redis, else in a bbolt
 // file.
 func (b *bot) openSessions(cfg config) error {
-	if cfg.redis != "" {
-		ro, err := redis.ParseURL(cfg.redis)
-		if err != nil {
-			return fmt.Errorf("-redis: %w", err)
-		}
-		rdb := redis.NewClient(ro)
-		b.closers = append(b.closers, rdb.Close)
-		b.Sessions, err = redisstore.New(rdb, redisstore.Options{})
+	shared, err := b.Servers.sessions()
+	if shared != nil || err != nil {
+		b.Sessions = shared
 		return err
 	}
 	ss, err := boltstore.Open(filepath.Join(cfg.data, "sessions.db"), boltstore.Options{})
@@ -188,14 +170,13 @@ func (b *bot) openEvents(ctx context.Context, cfg config, log *slog.Logger) erro
 	if err := d.Add("metrics", metrics, analytics.HookOptions{Text: analytics.TextNone}); err != nil {
 		return err
 	}
+	ps, err := b.Servers.transcripts(ctx)
 	switch {
+	case err != nil:
+		return err
 	case cfg.transcripts != nil:
 		b.Transcripts = cfg.transcripts
-	case b.Postgres != nil:
-		ps, err := pgstore.New(ctx, b.Postgres, pgstore.Options{})
-		if err != nil {
-			return err
-		}
+	case ps != nil:
 		b.Transcripts = ps
 	default:
 		bs, err := abolt.Open(filepath.Join(cfg.data, "events.db"), abolt.Options{})

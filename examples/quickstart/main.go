@@ -15,7 +15,9 @@
 // knowledge base, the transcripts and the audit log live on those shared
 // servers instead, so that several instances serve one bot; each instance
 // keeps its model cache and its write-ahead log of transcripts in its own
-// -data. It serves
+// -data. Built with -tags kefu_local, the program links neither the Redis
+// nor the PostgreSQL client (about 17 MB) and refuses those flags. It
+// serves
 //
 //	/               the web chat (a page with the chat widget)
 //	/widget.js      the widget, for any page: <script src="http://HOST/widget.js"></script>
@@ -66,7 +68,6 @@ import (
 	"github.com/kefuai/kefu/analytics"
 	"github.com/kefuai/kefu/analytics/adminauth"
 	"github.com/kefuai/kefu/analytics/audit"
-	auditpg "github.com/kefuai/kefu/analytics/audit/pgstore"
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/channel/httpapi"
 	"github.com/kefuai/kefu/channel/webchat"
@@ -267,14 +268,11 @@ func (a *app) openAdmin(ctx context.Context, cfg config, mux *http.ServeMux, log
 	if err != nil {
 		return err
 	}
-	var al audit.Log
-	if a.bot.Postgres != nil {
-		pl, err := auditpg.New(ctx, a.bot.Postgres, auditpg.Options{})
-		if err != nil {
-			return err
-		}
-		al = pl
-	} else {
+	al, err := a.bot.Servers.audit(ctx)
+	if err != nil {
+		return err
+	}
+	if al == nil {
 		fl, err := audit.OpenFile(filepath.Join(cfg.data, "audit.jsonl"), audit.FileOptions{})
 		if err != nil {
 			return err

@@ -1,0 +1,103 @@
+//go:build !kefu_local
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/kefuai/kefu/analytics"
+	"github.com/kefuai/kefu/analytics/audit"
+	auditpg "github.com/kefuai/kefu/analytics/audit/pgstore"
+	"github.com/kefuai/kefu/analytics/pgstore"
+	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/dialogue/redisstore"
+	"github.com/kefuai/kefu/kb"
+	kbpg "github.com/kefuai/kefu/kb/pgstore"
+)
+
+// servers are the shared servers of -redis and -postgres, through which
+// several instances serve one bot. Their stores are nil when the flag is
+// not set. Built with the tag kefu_local, the program links neither
+// client and refuses the flags (servers_local.go).
+type servers struct {
+	rdb  *redis.Client
+	pool *pgxpool.Pool
+	kb   *kbpg.Store
+}
+
+func openServers(ctx context.Context, cfg config) (*servers, error) {
+	s := &servers{}
+	if cfg.redis != "" {
+		ro, err := redis.ParseURL(cfg.redis)
+		if err != nil {
+			return nil, fmt.Errorf("-redis: %w", err)
+		}
+		s.rdb = redis.NewClient(ro)
+	}
+	if cfg.postgres != "" {
+		pool, err := pgxpool.New(ctx, cfg.postgres)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("-postgres: %w", err)
+		}
+		s.pool = pool
+	}
+	return s, nil
+}
+
+// sessions returns the Redis session store.
+func (s *servers) sessions() (dialogue.Store, error) {
+	if s.rdb == nil {
+		return nil, nil
+	}
+	return redisstore.New(s.rdb, redisstore.Options{})
+}
+
+// knowledge returns the PostgreSQL knowledge base.
+func (s *servers) knowledge(ctx context.Context) (kb.Store, error) {
+	if s.pool == nil {
+		return nil, nil
+	}
+	st, err := kbpg.New(ctx, s.pool, kbpg.Options{})
+	if err != nil {
+		return nil, err
+	}
+	s.kb = st
+	return st, nil
+}
+
+// transcripts returns the PostgreSQL transcript store.
+func (s *servers) transcripts(ctx context.Context) (analytics.Store, error) {
+	if s.pool == nil {
+		return nil, nil
+	}
+	return pgstore.New(ctx, s.pool, pgstore.Options{})
+}
+
+// audit returns the PostgreSQL audit log.
+func (s *servers) audit(ctx context.Context) (audit.Log, error) {
+	if s.pool == nil {
+		return nil, nil
+	}
+	return auditpg.New(ctx, s.pool, auditpg.Options{})
+}
+
+// Close closes the connections.
+func (s *servers) Close() error {
+	var errs []error
+	if s.kb != nil {
+		errs = append(errs, s.kb.Close())
+	}
+	if s.rdb != nil {
+		errs = append(errs, s.rdb.Close())
+	}
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return errors.Join(errs...)
+}
