@@ -31,8 +31,8 @@ import (
 // The files of a bot folder. See the package documentation for what each
 // holds.
 const (
-	FolderConfigFile  = "bot.yaml"
-	FolderIntentsFile = "intents.tsv"
+	configFile  = "bot.yaml"
+	intentsFile = "intents.tsv"
 )
 
 // FolderOptions configure LoadFolder. The zero value is ready to use.
@@ -212,9 +212,8 @@ func (l *loader) read(name string) ([]byte, bool) {
 // as os.DirFS("mybot")): bot.yaml, intents.tsv and the optional files the
 // package documentation lists. Every file is checked; when anything is
 // wrong it returns no folder and a *FolderError naming each problem's file
-// and line, so that a bot never runs half loaded. ctx bounds the check of
-// the flows' HTTP actions' configuration only; nothing is trained and no
-// endpoint is called.
+// and line, so that a bot never runs half loaded. Nothing is trained and
+// no endpoint is called; ctx is checked before reading.
 func LoadFolder(ctx context.Context, fsys fs.FS, opts FolderOptions) (*Folder, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -312,14 +311,14 @@ func indexYAML(n *yaml.Node, p string, lines map[string]int) {
 
 func (l *loader) config() (*folderConfig, map[string]int) {
 	cfg := &folderConfig{}
-	data, ok := l.read(FolderConfigFile)
+	data, ok := l.read(configFile)
 	if !ok {
-		if !l.failedOn(FolderConfigFile) {
-			l.add(FolderConfigFile, 0, "missing: every bot folder has one (name, greetings, titles, actions)")
+		if !l.failedOn(configFile) {
+			l.add(configFile, 0, "missing: every bot folder has one (name, greetings, titles, actions)")
 		}
 		return cfg, map[string]int{}
 	}
-	lines, ok := l.decodeYAML(FolderConfigFile, data, cfg)
+	lines, ok := l.decodeYAML(configFile, data, cfg)
 	if !ok {
 		// The actions declared still tell which calls of the flows are
 		// wrong, when the file decodes without the strict key check.
@@ -333,7 +332,7 @@ func (l *loader) config() (*folderConfig, map[string]int) {
 	f := l.f
 	f.Name = strings.TrimSpace(cfg.Name)
 	if f.Name == "" {
-		l.add(FolderConfigFile, lines["name"], "name: the bot needs a name")
+		l.add(configFile, lines["name"], "name: the bot needs a name")
 	}
 	f.OutOfScope = "out_of_scope"
 	if cfg.OutOfScope != nil {
@@ -344,13 +343,13 @@ func (l *loader) config() (*folderConfig, map[string]int) {
 		v   float64
 	}{{"min_confidence", cfg.MinConfidence}, {"answer_confidence", cfg.AnswerConfidence}} {
 		if c.v < 0 || c.v > 1 {
-			l.add(FolderConfigFile, lines[c.key], "%s: %v is not between 0 and 1", c.key, c.v)
+			l.add(configFile, lines[c.key], "%s: %v is not between 0 and 1", c.key, c.v)
 		}
 	}
 	f.MinConfidence, f.AnswerConfidence = cfg.MinConfidence, cfg.AnswerConfidence
 	for i, r := range cfg.Rating {
 		if strings.TrimSpace(r) == "" {
-			l.add(FolderConfigFile, lines[fmt.Sprintf("rating[%d]", i)], "rating: empty intent")
+			l.add(configFile, lines[fmt.Sprintf("rating[%d]", i)], "rating: empty intent")
 		}
 	}
 	f.Rating = cfg.Rating
@@ -361,18 +360,18 @@ func (l *loader) config() (*folderConfig, map[string]int) {
 		g := cfg.Greetings[lang]
 		key := "greetings." + lang
 		if lang != "zh" && lang != "en" {
-			l.add(FolderConfigFile, lines[key+":key"], "greetings: language %q: only zh and en are spoken", lang)
+			l.add(configFile, lines[key+":key"], "greetings: language %q: only zh and en are spoken", lang)
 			continue
 		}
 		if strings.TrimSpace(g.Text) == "" {
-			l.add(FolderConfigFile, lines[key], "greetings.%s.text: empty", lang)
+			l.add(configFile, lines[key], "greetings.%s.text: empty", lang)
 			continue
 		}
 		r := channel.Reply{Parts: []channel.Part{channel.Text(g.Text)}}
 		var qs []channel.QuickReply
 		for i, q := range g.QuickReplies {
 			if strings.TrimSpace(q) == "" {
-				l.add(FolderConfigFile, lines[fmt.Sprintf("%s.quick_replies[%d]", key, i)], "greetings.%s.quick_replies: empty reply", lang)
+				l.add(configFile, lines[fmt.Sprintf("%s.quick_replies[%d]", key, i)], "greetings.%s.quick_replies: empty reply", lang)
 			}
 			qs = append(qs, channel.QuickReply{Title: q})
 		}
@@ -404,14 +403,14 @@ func (l *loader) failedOn(file string) bool {
 // the classifier knows.
 func (l *loader) intents(cfg *folderConfig) map[string]bool {
 	known := map[string]bool{}
-	data, ok := l.read(FolderIntentsFile)
+	data, ok := l.read(intentsFile)
 	if !ok {
-		if !l.failedOn(FolderIntentsFile) {
-			l.add(FolderIntentsFile, 0, "missing: the intent classifier's examples, one a line as intent<TAB>text")
+		if !l.failedOn(intentsFile) {
+			l.add(intentsFile, 0, "missing: the intent classifier's examples, one a line as intent<TAB>text")
 		}
 		return known
 	}
-	l.f.Examples = l.tsv(FolderIntentsFile, data)
+	l.f.Examples = l.tsv(intentsFile, data)
 	labels := map[string]bool{}
 	for _, e := range l.f.Examples {
 		known[e.Intent] = true
@@ -419,8 +418,8 @@ func (l *loader) intents(cfg *folderConfig) map[string]bool {
 			labels[e.Intent] = true
 		}
 	}
-	if len(labels) < 2 && !l.failedOn(FolderIntentsFile) {
-		l.add(FolderIntentsFile, 0, "examples of at least two intents are needed, found %d", len(labels))
+	if len(labels) < 2 && !l.failedOn(intentsFile) {
+		l.add(intentsFile, 0, "examples of at least two intents are needed, found %d", len(labels))
 	}
 	if data, ok := l.read("intents_test.tsv"); ok {
 		l.f.TestExamples = l.tsv("intents_test.tsv", data)
@@ -542,10 +541,10 @@ func (l *loader) titles(cfg *folderConfig, lines map[string]int, known map[strin
 	for _, in := range sortedKeys(cfg.Titles) {
 		t := cfg.Titles[in]
 		if !known[in] && l.f.Examples != nil {
-			l.add(FolderConfigFile, lines["titles."+in+":key"], "titles: unknown intent %q (not in %s or rules.yaml)", in, FolderIntentsFile)
+			l.add(configFile, lines["titles."+in+":key"], "titles: unknown intent %q (not in %s or rules.yaml)", in, intentsFile)
 		}
 		if strings.TrimSpace(t.Zh) == "" && strings.TrimSpace(t.En) == "" {
-			l.add(FolderConfigFile, lines["titles."+in], "titles.%s: neither zh nor en", in)
+			l.add(configFile, lines["titles."+in], "titles.%s: neither zh nor en", in)
 		}
 		l.f.Titles[in] = channel.Bilingual{Zh: t.Zh, En: t.En}
 	}
@@ -653,27 +652,27 @@ func (l *loader) actions(cfg *folderConfig, lines map[string]int) {
 			return lines[key]
 		}
 		if _, dup := l.opts.Funcs[name]; dup {
-			l.add(FolderConfigFile, lines[key+":key"], "actions: %q is the name of a function of the program", name)
+			l.add(configFile, lines[key+":key"], "actions: %q is the name of a function of the program", name)
 			continue
 		}
 		act := HTTPAction{Name: name, URL: a.URL, Client: l.opts.Client}
 		if a.Timeout != "" {
 			d, err := time.ParseDuration(a.Timeout)
 			if err != nil || d <= 0 || d > maxActionTimeout {
-				l.add(FolderConfigFile, line("timeout"), "%s.timeout: %q is not a duration between 0 and %v (such as 3s)", key, a.Timeout, maxActionTimeout)
+				l.add(configFile, line("timeout"), "%s.timeout: %q is not a duration between 0 and %v (such as 3s)", key, a.Timeout, maxActionTimeout)
 			}
 			act.Timeout = d
 		}
 		switch {
 		case a.SecretEnv == "":
-			l.add(FolderConfigFile, lines[key+":key"], "%s.secret_env: missing: name the environment variable that holds the signing secret", key)
+			l.add(configFile, lines[key+":key"], "%s.secret_env: missing: name the environment variable that holds the signing secret", key)
 		case l.opts.Getenv(a.SecretEnv) == "":
-			l.add(FolderConfigFile, line("secret_env"), "%s.secret_env: the environment variable %s is not set", key, a.SecretEnv)
+			l.add(configFile, line("secret_env"), "%s.secret_env: the environment variable %s is not set", key, a.SecretEnv)
 		default:
 			act.Secret = []byte(l.opts.Getenv(a.SecretEnv))
 		}
 		if err := act.checkURL(); err != nil {
-			l.add(FolderConfigFile, line("url"), "%s.url: %v", key, err)
+			l.add(configFile, line("url"), "%s.url: %v", key, err)
 			continue
 		}
 		if act.Secret == nil || act.Timeout < 0 || act.Timeout > maxActionTimeout {
@@ -681,7 +680,7 @@ func (l *loader) actions(cfg *folderConfig, lines map[string]int) {
 		}
 		fn, err := act.Func()
 		if err != nil {
-			l.add(FolderConfigFile, lines[key+":key"], "%s: %v", key, err)
+			l.add(configFile, lines[key+":key"], "%s: %v", key, err)
 			continue
 		}
 		l.f.Funcs[name] = fn
@@ -723,7 +722,7 @@ func (l *loader) flows(known map[string]bool) {
 			switch key {
 			case "call":
 				if l.declared != nil && !l.declared[v.Value] {
-					l.add(n, v.Line, "call %s: no such action: declare it under actions in %s", v.Value, FolderConfigFile)
+					l.add(n, v.Line, "call %s: no such action: declare it under actions in %s", v.Value, configFile)
 					bad = true
 				}
 			case "intents", "intent":
@@ -736,7 +735,7 @@ func (l *loader) flows(known map[string]bool) {
 				}
 				for _, it := range items {
 					if it.Kind == yaml.ScalarNode && !known[it.Value] {
-						l.add(n, it.Line, "intent %s: not in %s or rules.yaml, so nothing recognizes it", it.Value, FolderIntentsFile)
+						l.add(n, it.Line, "intent %s: not in %s or rules.yaml, so nothing recognizes it", it.Value, intentsFile)
 						bad = true
 					}
 				}
@@ -801,16 +800,16 @@ func (l *loader) static(cfg *folderConfig, lines map[string]int) {
 		dir := path.Clean(cfg.Static[prefix])
 		at := lines["static."+prefix]
 		if !strings.HasPrefix(prefix, "/") || !strings.HasSuffix(prefix, "/") || prefix == "/" {
-			l.add(FolderConfigFile, at, "static: %q: a URL path prefix starts and ends with / (such as /img/)", prefix)
+			l.add(configFile, at, "static: %q: a URL path prefix starts and ends with / (such as /img/)", prefix)
 			continue
 		}
 		if !fs.ValidPath(dir) || dir == "." {
-			l.add(FolderConfigFile, at, "static.%s: %q is not a directory of the folder", prefix, cfg.Static[prefix])
+			l.add(configFile, at, "static.%s: %q is not a directory of the folder", prefix, cfg.Static[prefix])
 			continue
 		}
 		sub, err := fs.Sub(l.fsys, dir)
 		if st, serr := fs.Stat(l.fsys, dir); err != nil || serr != nil || !st.IsDir() {
-			l.add(FolderConfigFile, at, "static.%s: no directory %s in the folder", prefix, dir)
+			l.add(configFile, at, "static.%s: no directory %s in the folder", prefix, dir)
 			continue
 		}
 		if l.f.Static == nil {
@@ -824,7 +823,7 @@ func (l *loader) conversations(cfg *folderConfig, lines map[string]int) {
 	names, _ := fs.Glob(l.fsys, "conversations/*.yaml")
 	if len(names) == 0 {
 		for i, p := range cfg.PendingConversations {
-			l.add(FolderConfigFile, lines[fmt.Sprintf("pending_conversations[%d]", i)], "pending_conversations: no conversations/%s", p)
+			l.add(configFile, lines[fmt.Sprintf("pending_conversations[%d]", i)], "pending_conversations: no conversations/%s", p)
 		}
 		return
 	}
@@ -844,7 +843,7 @@ func (l *loader) conversations(cfg *folderConfig, lines map[string]int) {
 	}
 	for i, p := range cfg.PendingConversations {
 		if !slices.Contains(names, "conversations/"+p) {
-			l.add(FolderConfigFile, lines[fmt.Sprintf("pending_conversations[%d]", i)], "pending_conversations: no conversations/%s", p)
+			l.add(configFile, lines[fmt.Sprintf("pending_conversations[%d]", i)], "pending_conversations: no conversations/%s", p)
 		}
 	}
 	l.f.Conversations = sub

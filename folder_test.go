@@ -233,7 +233,7 @@ func TestLoadFolderProblems(t *testing.T) {
 		{"static outside the folder", map[string]string{"bot.yaml": "name: 测试\nstatic:\n  /img/: ../img\nactions:\n  lookup: {url: 'https://x.example/', secret_env: LOOKUP_SECRET}\n"},
 			[]string{"bot.yaml:3: static./img/"}},
 		{"bad conversation file", map[string]string{"conversations/a.yaml": "conversations:\n  - name: no turns\n"},
-			[]string{"conversations/a.yaml"}},
+			[]string{`conversations/a.yaml:2: conversation "no turns" has no turns`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, err := loadTestFolder(c.over)

@@ -41,7 +41,7 @@ func (f *Folder) IndexOptions() kb.IndexOptions {
 func (f *Folder) Train(ctx context.Context) (*intent.Model, error) {
 	m, err := intent.Train(ctx, f.Examples, f.IntentOptions())
 	if err != nil {
-		return nil, fmt.Errorf("kefu: training on %s: %w", FolderIntentsFile, err)
+		return nil, fmt.Errorf("kefu: training on %s: %w", intentsFile, err)
 	}
 	return m, nil
 }
