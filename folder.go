@@ -127,8 +127,9 @@ func (p FolderProblem) String() string {
 	return b.String()
 }
 
-// FolderError lists every problem LoadFolder found, in file order.
+// FolderError lists every problem LoadFolder found.
 type FolderError struct {
+	// Problems are sorted by file, then line.
 	Problems []FolderProblem
 }
 
