@@ -1,6 +1,7 @@
 package kefu
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/channel/convtest"
@@ -293,4 +295,28 @@ func FuzzLoadFolder(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A workbook FAQ loads like the others; its problems name the cell.
+func TestLoadFolderXLSX(t *testing.T) {
+	book := func(rows [][]any) string {
+		x := excelize.NewFile()
+		for i, r := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			require.NoError(t, x.SetSheetRow("Sheet1", cell, &r))
+		}
+		var b bytes.Buffer
+		require.NoError(t, x.Write(&b))
+		return b.String()
+	}
+	f, err := loadTestFolder(map[string]string{"faq.csv": "", "faq.xlsx": book([][]any{
+		{"id", "question", "answer"}, {"hours", "几点营业？", "每天 9 点到 18 点。"}, {"address", "店在哪里？", "人民路 88 号。"},
+	})})
+	require.NoError(t, err)
+	assert.Len(t, f.Entries, 2)
+
+	_, err = loadTestFolder(map[string]string{"faq.csv": "", "faq.xlsx": book([][]any{
+		{"id", "question", "answer", "enabled"}, {"hours", "几点营业？", "每天 9 点到 18 点。", "maybe"},
+	})})
+	require.ErrorContains(t, err, "faq.xlsx:D2: row 2: enabled: ")
 }
