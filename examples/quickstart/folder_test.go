@@ -75,6 +75,7 @@ func TestCheck(t *testing.T) {
 	assert.Equal(t, 1, checkFolder(ctx, dir, &out, &errs))
 	assert.Empty(t, out.String())
 	assert.Equal(t, "bot.yaml:4: unknown key cutoff\n"+
+		"flows/lost_card.yaml:23: call freeze_card: no such action: declare it under actions in bot.yaml\n"+
 		"intents.tsv:2: no TAB between intent and text\n", errs.String())
 }
 
