@@ -41,7 +41,7 @@ type Store struct {
 var _ analytics.Store = (*Store)(nil)
 
 // New returns a Store on pool, creating its schema, table and indexes when
-// missing.
+// missing. Several instances may call it at once on one database.
 func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) {
 	if opts.Table == "" {
 		opts.Table = "kefu_events"
@@ -69,10 +69,22 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 		`CREATE INDEX IF NOT EXISTS `+idx("_user")+` ON `+s.table+` (user_id, time) WHERE user_id <> ''`,
 		`CREATE INDEX IF NOT EXISTS `+idx("_session")+` ON `+s.table+` (session_id)`,
 	)
-	for _, q := range ddl {
-		if _, err := pool.Exec(ctx, q); err != nil {
-			return nil, fmt.Errorf("pgstore: create: %w", err)
+	// Instances starting together would race on CREATE … IF NOT EXISTS,
+	// which PostgreSQL does not make atomic: one transaction under an
+	// advisory lock on the table's name creates everything.
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", s.table); err != nil {
+			return err
 		}
+		for _, q := range ddl {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: create: %w", err)
 	}
 	return s, nil
 }

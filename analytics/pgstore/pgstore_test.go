@@ -40,3 +40,21 @@ func TestSharedTable(t *testing.T) {
 	require.NoError(t, b.Scan(ctx, analytics.Query{}, func(analytics.Event) error { n++; return nil }))
 	assert.Equal(t, 1, n)
 }
+
+// Instances starting together create the table once, without failing on
+// each other's CREATE.
+func TestConcurrentCreate(t *testing.T) {
+	pool := pgtest.Pool(t)
+	schema := pgtest.Schema(t, pool)
+	ctx := context.Background()
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := pgstore.New(ctx, pool, pgstore.Options{Schema: schema, Table: "together"})
+			errs <- err
+		}()
+	}
+	for range 8 {
+		assert.NoError(t, <-errs)
+	}
+}
