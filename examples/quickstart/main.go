@@ -15,9 +15,12 @@
 // knowledge base, the transcripts and the audit log live on those shared
 // servers instead, so that several instances serve one bot; each instance
 // keeps its model cache and its write-ahead log of transcripts in its own
-// -data. Built with -tags kefu_local, the program links neither the Redis
-// nor the PostgreSQL client (about 17 MB) and refuses those flags. It
-// serves
+// -data. Those two flags need the Redis and PostgreSQL clients, which
+// add about 17 MB to the program: build it with -tags kefu_servers
+//
+//	go run -tags kefu_servers ./examples/quickstart -bot ./mybot -redis redis://… -postgres postgres://…
+//
+// It serves
 //
 //	/               the web chat (a page with the chat widget)
 //	/widget.js      the widget, for any page: <script src="http://HOST/widget.js"></script>

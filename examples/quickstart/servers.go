@@ -1,4 +1,4 @@
-//go:build !kefu_local
+//go:build kefu_servers
 
 package main
 
@@ -22,8 +22,8 @@ import (
 
 // servers are the shared servers of -redis and -postgres, through which
 // several instances serve one bot. Their stores are nil when the flag is
-// not set. Built with the tag kefu_local, the program links neither
-// client and refuses the flags (servers_local.go).
+// not set. They are built with the tag kefu_servers only: without it the
+// program links neither client and refuses the flags (servers_none.go).
 type servers struct {
 	rdb  *redis.Client
 	pool *pgxpool.Pool

@@ -1,4 +1,4 @@
-//go:build !kefu_local
+//go:build kefu_servers
 
 package main
 

@@ -1,4 +1,4 @@
-//go:build kefu_local
+//go:build !kefu_servers
 
 package main
 
@@ -12,13 +12,13 @@ import (
 	"github.com/kefuai/kefu/kb"
 )
 
-// servers, built with the tag kefu_local, are none: the program links no
-// Redis or PostgreSQL client, and refuses -redis and -postgres.
+// servers, built without the tag kefu_servers, are none: the program
+// links no Redis or PostgreSQL client, and refuses -redis and -postgres.
 type servers struct{}
 
 func openServers(_ context.Context, cfg config) (*servers, error) {
 	if cfg.redis != "" || cfg.postgres != "" {
-		return nil, errors.New("-redis and -postgres: this program was built with the tag kefu_local, without them")
+		return nil, errors.New("-redis and -postgres need the Redis and PostgreSQL clients: build with -tags kefu_servers (go run -tags kefu_servers ./examples/quickstart ...)")
 	}
 	return &servers{}, nil
 }
