@@ -51,7 +51,7 @@ func (f *Folder) Train(ctx context.Context) (*intent.Model, error) {
 // first start, the knowledge base is edited through the admin API, not
 // the folder.
 //
-// Several instances may seed one shared store (kb/kbpg) at once: each
+// Several instances may seed one shared store (kb/pgstore) at once: each
 // entry is written as new (version 0) in one batch, which the store
 // applies atomically, so only the first batch is written and the others
 // fail with a *kb.ConflictError, which Seed takes as "seeded already".
@@ -83,8 +83,8 @@ func (f *Folder) Seed(ctx context.Context, st kb.Store) (bool, error) {
 }
 
 // NewBot builds a Bot on the folder's parts and s: its flows, calling the
-// folder's functions, on s.Sessions; its intent titles, answer cut-off
-// and rating intents. opts come after those and may override them.
+// folder's functions, with the sessions in s.Sessions; its intent titles,
+// answer cut-off and rating intents. opts come after those and may override them.
 func (f *Folder) NewBot(ctx context.Context, s FolderStores, opts ...Option) (*Bot, error) {
 	if s.Sessions == nil {
 		s.Sessions = dialogue.NewMemoryStore(dialogue.MemoryOptions{})
