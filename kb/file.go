@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/kefuai/kefu/internal/xlsx"
 )
 
 // Format is a file format for importing and exporting entries.
@@ -326,26 +326,21 @@ func readCSV(r io.Reader) ([][]string, error) {
 const MaxXLSXBytes = 256 << 20
 
 func readXLSX(r io.Reader) ([][]string, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: MaxXLSXBytes, UnzipXMLSizeLimit: 64 << 20})
+	data, err := io.ReadAll(io.LimitReader(r, MaxXLSXBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("kb: reading xlsx: %w", err)
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, errors.New("kb: the workbook has no sheet")
+	if len(data) > MaxXLSXBytes {
+		return nil, fmt.Errorf("kb: reading xlsx: the workbook is larger than %d bytes", MaxXLSXBytes)
 	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	rows, err := xlsx.ReadFirstSheet(data, 64<<20)
 	if err != nil {
-		return nil, fmt.Errorf("kb: reading xlsx sheet %q: %w", sheets[0], err)
+		return nil, fmt.Errorf("kb: reading xlsx: %w", err)
 	}
 	return rows, nil
 }
 
-func colName(i int) string {
-	s, _ := excelize.ColumnNumberToName(i + 1)
-	return s
-}
+func colName(i int) string { return xlsx.ColumnName(i) }
 
 // fromTable turns rows of cells, the first holding the headers, into
 // entries.
@@ -533,47 +528,18 @@ func toRow(e Entry) []string {
 const maxCell = 32767
 
 func writeXLSX(w io.Writer, entries []Entry) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "FAQ"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	cols := Columns()
-	head := make([]any, len(cols))
-	for i, c := range cols {
-		head[i] = excelize.Cell{Value: c, StyleID: bold}
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return err
-	}
+	rows := make([][]string, 0, len(entries)+1)
+	rows = append(rows, Columns())
 	for i, e := range entries {
 		cells := toRow(e)
-		row := make([]any, len(cells))
 		for j, c := range cells {
 			if n := len([]rune(c)); n > maxCell {
 				return &FieldError{Row: i + 2, Column: Columns()[j], Cell: fmt.Sprintf("%s%d", colName(j), i+2),
 					Err: fmt.Errorf("%d characters; an Excel cell holds at most %d", n, maxCell)}
 			}
-			// Cells are strings, so that IDs like "007" stay as written.
-			row[j] = excelize.Cell{Value: c}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
-		}
+		// Cells are written as text, so that IDs like "007" stay as written.
+		rows = append(rows, cells)
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	_, err = f.WriteTo(w)
-	return err
+	return xlsx.Write(w, "FAQ", rows)
 }
