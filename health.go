@@ -17,13 +17,21 @@ var ErrUnhealthy = errors.New("kefu: unhealthy")
 // never written.
 const healthKey = "kefu-health-probe"
 
-// Health reports whether the bot can serve turns: its session store must
-// answer. It returns an error wrapping ErrUnhealthy otherwise. Health does
+// Health reports whether the bot can serve turns and keep their records:
+// its session store must answer, and its events (when they have a Health
+// method, as analytics.Dispatcher has) must be delivered: a durable hook
+// stuck for longer than DispatcherOptions.StuckAfter is reported. It
+// returns an error wrapping ErrUnhealthy otherwise. Health does
 // not change anything.
 func (b *Bot) Health(ctx context.Context) error {
 	_, err := b.store.Get(ctx, healthKey)
 	if err != nil && !errors.Is(err, dialogue.ErrNotFound) {
 		return fmt.Errorf("%w: session store: %w", ErrUnhealthy, err)
+	}
+	if h, ok := b.hooks.ev.(interface{ Health(context.Context) error }); ok {
+		if err := h.Health(ctx); err != nil {
+			return fmt.Errorf("%w: events: %w", ErrUnhealthy, err)
+		}
 	}
 	return nil
 }

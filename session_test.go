@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/kefuai/kefu/analytics"
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -81,4 +83,32 @@ func TestTicketsOutsideTheLock(t *testing.T) {
 	var st sessionState
 	require.NoError(t, json.Unmarshal(raw, &st))
 	assert.True(t, st.Ended, "a failed ticket ends the session")
+}
+
+type downHook struct{ calls atomic.Int32 }
+
+func (h *downHook) Handle(context.Context, analytics.Event) error {
+	h.calls.Add(1)
+	return errors.New("transcript store down")
+}
+
+// Events that cannot be delivered for long make the bot unhealthy.
+func TestHealthReportsStuckEvents(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC).UnixNano())
+	d := analytics.NewDispatcher(analytics.DispatcherOptions{Now: func() time.Time { return time.Unix(0, now.Load()) }, StuckAfter: time.Minute})
+	h := &downHook{}
+	require.NoError(t, d.AddDurable("transcripts", h, analytics.DurableOptions{Dir: t.TempDir(), RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond}))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		d.Close(ctx)
+	})
+	env := newTestBot(t, nil, WithEvents(d))
+	env.say(t, "h1", "运费多少钱？")
+	require.Eventually(t, func() bool { return h.calls.Load() >= 2 }, 10*time.Second, time.Millisecond)
+	assert.NoError(t, env.bot.Health(context.Background()))
+	now.Add(int64(5 * time.Minute))
+	err := env.bot.Health(context.Background())
+	assert.ErrorIs(t, err, ErrUnhealthy)
 }

@@ -48,6 +48,9 @@ type DispatcherOptions struct {
 	Now func() time.Time
 	// Logger receives hook failures; nothing is logged when nil.
 	Logger *slog.Logger
+	// StuckAfter is how long a durable hook may fail to deliver before
+	// Health reports it; 2 minutes when zero.
+	StuckAfter time.Duration
 }
 
 // HookOptions configure one hook of a Dispatcher.
@@ -75,6 +78,12 @@ type HookStats struct {
 	Queued int
 	// Backlog is the bytes waiting in a durable hook's log.
 	Backlog int64
+	// FailingSince is when the hook's attempts began to fail (to handle
+	// events, or to read its log); zero while the last attempt succeeded.
+	FailingSince time.Time
+	// LastError is the last failure's message, "" while FailingSince is
+	// zero.
+	LastError string
 }
 
 // Dispatcher fans events out to hooks without ever making the caller wait:
@@ -162,7 +171,27 @@ type hookRunner struct {
 	stop chan struct{} // durable hooks: closed by Close
 
 	delivered, dropped, failed, panics atomic.Uint64
+
+	failing atomic.Pointer[failure] // nil while the last attempt succeeded
 }
+
+// failure is a hook failing since a time.
+type failure struct {
+	since time.Time
+	err   string
+}
+
+// fail records a failed attempt; ok records a successful one.
+func (r *hookRunner) fail(now time.Time, err error) {
+	prev := r.failing.Load()
+	since := now
+	if prev != nil {
+		since = prev.since
+	}
+	r.failing.Store(&failure{since: since, err: err.Error()})
+}
+
+func (r *hookRunner) ok() { r.failing.Store(nil) }
 
 // Add registers a hook under a name unique in this Dispatcher (it labels
 // the metrics). Events emitted from then on reach it.
@@ -310,8 +339,10 @@ func (d *Dispatcher) protect(r *hookRunner, fn func() error) (err error) {
 func (d *Dispatcher) account(r *hookRunner, total, ok int, err error) {
 	r.delivered.Add(uint64(ok))
 	if err == nil {
+		r.ok()
 		return
 	}
+	r.fail(d.now(), err)
 	r.failed.Add(uint64(total - ok))
 	d.log.Warn("analytics: hook failed", "hook", r.name, "events", total-ok, "err", err)
 }
@@ -358,6 +389,9 @@ func (d *Dispatcher) Stats() []HookStats {
 			out[i].Queued = len(r.q)
 		} else {
 			out[i].Backlog = r.wal.Bytes()
+		}
+		if f := r.failing.Load(); f != nil {
+			out[i].FailingSince, out[i].LastError = f.since, f.err
 		}
 	}
 	return out
@@ -409,4 +443,22 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 		d.cancel()
 		return ctx.Err()
 	}
+}
+
+// Health reports a durable hook that has failed to deliver for longer than
+// DispatcherOptions.StuckAfter: its events wait in its log (nothing is
+// lost while the log has room) but reach nobody. It returns nil otherwise.
+func (d *Dispatcher) Health(ctx context.Context) error {
+	stuck := d.opts.StuckAfter
+	if stuck <= 0 {
+		stuck = 2 * time.Minute
+	}
+	now := d.now()
+	var errs []error
+	for _, s := range d.Stats() {
+		if s.Durable && !s.FailingSince.IsZero() && now.Sub(s.FailingSince) >= stuck {
+			errs = append(errs, fmt.Errorf("analytics: hook %q has not delivered for %v: %s", s.Name, now.Sub(s.FailingSince).Round(time.Second), s.LastError))
+		}
+	}
+	return errors.Join(errs...)
 }

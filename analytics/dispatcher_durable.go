@@ -126,6 +126,7 @@ func (d *Dispatcher) runDurable(r *hookRunner) {
 		recs, next, err := r.wal.Next(d.opts.BatchSize)
 		if err != nil {
 			d.log.Error("analytics: durable hook log", "hook", r.name, "err", err)
+			r.fail(d.now(), err)
 			if !pause(bo.Next()) {
 				return
 			}

@@ -120,3 +120,32 @@ func TestDurableHookTextNone(t *testing.T) {
 	require.Len(t, rec.got(), 1)
 	assert.Empty(t, rec.got()[0].Text)
 }
+
+// A durable hook that keeps failing shows in Stats and in Health once it
+// has failed for StuckAfter, and leaves both when it delivers again.
+func TestDurableHookStuckShowsInHealth(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC).UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()) }
+	d := analytics.NewDispatcher(analytics.DispatcherOptions{Now: clock, StuckAfter: time.Minute})
+	f := &flaky{}
+	f.down.Store(true)
+	require.NoError(t, d.AddDurable("transcripts", f, durableOpts(t.TempDir())))
+	require.NoError(t, d.Emit(ev(analytics.MessageIn, "s", 1)))
+	require.Eventually(t, func() bool { return f.fails.Load() >= 2 }, 10*time.Second, time.Millisecond)
+	st := d.Stats()[0]
+	assert.False(t, st.FailingSince.IsZero())
+	assert.Contains(t, st.LastError, "store down")
+	assert.NoError(t, d.Health(context.Background()), "failing for less than StuckAfter: a passing outage")
+
+	now.Add(int64(2 * time.Minute))
+	err := d.Health(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `hook "transcripts" has not delivered`)
+
+	f.down.Store(false)
+	require.Eventually(t, func() bool { return d.Stats()[0].FailingSince.IsZero() }, 10*time.Second, time.Millisecond)
+	assert.NoError(t, d.Health(context.Background()))
+	assert.Len(t, f.got(), 1)
+	closeNow(t, d)
+}

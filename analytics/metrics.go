@@ -49,7 +49,7 @@ type Metrics struct {
 	satisfaction prometheus.Histogram
 	duration     prometheus.Histogram
 
-	hookDelivered, hookDropped, hookFailed, hookPanics, hookQueue, hookBacklog, invalid *prometheus.Desc
+	hookDelivered, hookDropped, hookFailed, hookPanics, hookQueue, hookBacklog, hookFailing, invalid *prometheus.Desc
 }
 
 // NewMetrics returns Metrics with every counter at zero.
@@ -95,6 +95,7 @@ func NewMetrics(opts MetricsOptions) *Metrics {
 		hookPanics:    prometheus.NewDesc("kefu_analytics_hook_panics_total", "Calls of an analytics hook that panicked.", hook, nil),
 		hookQueue:     prometheus.NewDesc("kefu_analytics_hook_queue_length", "Events waiting in an analytics hook's buffer.", hook, nil),
 		hookBacklog:   prometheus.NewDesc("kefu_analytics_hook_backlog_bytes", "Bytes waiting in a durable analytics hook's write-ahead log.", hook, nil),
+		hookFailing:   prometheus.NewDesc("kefu_analytics_hook_failing_seconds", "How long an analytics hook's attempts have been failing; 0 while its last attempt succeeded.", hook, nil),
 		invalid:       prometheus.NewDesc("kefu_analytics_events_invalid_total", "Events rejected by the dispatcher as invalid.", nil, nil),
 	}
 }
@@ -148,7 +149,7 @@ func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 		c.Describe(ch)
 	}
 	if m.d != nil {
-		for _, d := range []*prometheus.Desc{m.hookDelivered, m.hookDropped, m.hookFailed, m.hookPanics, m.hookQueue, m.hookBacklog, m.invalid} {
+		for _, d := range []*prometheus.Desc{m.hookDelivered, m.hookDropped, m.hookFailed, m.hookPanics, m.hookQueue, m.hookBacklog, m.hookFailing, m.invalid} {
 			ch <- d
 		}
 	}
@@ -169,6 +170,11 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(m.hookPanics, prometheus.CounterValue, float64(s.Panics), s.Name)
 		ch <- prometheus.MustNewConstMetric(m.hookQueue, prometheus.GaugeValue, float64(s.Queued), s.Name)
 		ch <- prometheus.MustNewConstMetric(m.hookBacklog, prometheus.GaugeValue, float64(s.Backlog), s.Name)
+		failing := 0.0
+		if !s.FailingSince.IsZero() {
+			failing = max(m.d.now().Sub(s.FailingSince).Seconds(), 0)
+		}
+		ch <- prometheus.MustNewConstMetric(m.hookFailing, prometheus.GaugeValue, failing, s.Name)
 	}
 	ch <- prometheus.MustNewConstMetric(m.invalid, prometheus.CounterValue, float64(m.d.Invalid()))
 }

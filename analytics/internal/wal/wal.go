@@ -68,10 +68,15 @@ type Log struct {
 
 	cursorFile *os.File
 	cursor     Cursor
+	recovered  bool
 	lock       *os.File
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// crashPoint is called at each step of Append and Commit that changes the
+// files; tests set it to stop the log there as a crash would.
+var crashPoint = func(step string) {}
 
 const headerLen = 8
 
@@ -200,8 +205,53 @@ func (l *Log) openCursor() error {
 			l.cursor = c
 		}
 	}
+	// A cursor must point at a record boundary within its segment: one
+	// left past the end (its segment was cut or replaced after it was
+	// written) or inside a record would make every later read fail. Move it
+	// back to the last boundary before it, so that nothing undelivered is
+	// skipped; at worst one record is delivered again.
+	if size, ok := l.sizes[l.cursor.Seg]; ok && l.cursor.Off > 0 {
+		f, err := os.Open(filepath.Join(l.dir, segName(l.cursor.Seg)))
+		if err != nil {
+			return fmt.Errorf("wal: %w", err)
+		}
+		b, err := boundaryBefore(f, min(l.cursor.Off, size))
+		f.Close()
+		if err != nil {
+			return err
+		}
+		if b != l.cursor.Off {
+			l.recovered = true
+			l.cursor.Off = b
+		}
+	}
 	return nil
 }
+
+// boundaryBefore returns the end of the last whole record of f that ends
+// at or before off.
+func boundaryBefore(f *os.File, off int64) (int64, error) {
+	r := bufio.NewReader(io.NewSectionReader(f, 0, off))
+	var at int64
+	var hdr [headerLen]byte
+	for {
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return at, nil
+		}
+		n := int64(binary.LittleEndian.Uint32(hdr[:4]))
+		if at+headerLen+n > off {
+			return at, nil
+		}
+		if _, err := r.Discard(int(n)); err != nil {
+			return at, nil
+		}
+		at += headerLen + n
+	}
+}
+
+// Recovered reports whether Open found the cursor off a record boundary
+// (a crash during a commit) and moved it back.
+func (l *Log) Recovered() bool { return l.recovered }
 
 // Append writes one record. It returns ErrFull when the log is full and
 // ErrClosed after Close.
@@ -232,6 +282,7 @@ func (l *Log) AppendBatch(ps [][]byte) error {
 	last := l.segs[len(l.segs)-1]
 	if l.sizes[last] > 0 && l.sizes[last]+int64(len(rec)) > l.opts.SegmentBytes {
 		next := last + 1
+		crashPoint("append.rotate")
 		f, err := os.OpenFile(filepath.Join(l.dir, segName(next)), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
 			return fmt.Errorf("wal: %w", err)
@@ -243,6 +294,7 @@ func (l *Log) AppendBatch(ps [][]byte) error {
 		l.sizes[next] = 0
 		last = next
 	}
+	crashPoint("append.write")
 	if _, err := l.cur.Write(rec); err != nil {
 		// Cut a partial write so the next record starts clean.
 		l.cur.Truncate(l.sizes[last])
@@ -338,13 +390,51 @@ func (l *Log) Next(max int) ([][]byte, Cursor, error) {
 }
 
 // Commit records that everything before c has been delivered, and removes
-// segments that hold nothing after it.
+// segments that hold nothing after it. When everything is delivered, the
+// log moves on to a fresh segment so that the disk is freed. Every step is
+// safe to crash after: the cursor is written before anything it points
+// past is removed, and never points past the end of its segment.
 func (l *Log) Commit(c Cursor) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		return ErrClosed
 	}
+	crashPoint("commit.cursor")
+	if err := l.writeCursor(c); err != nil {
+		return err
+	}
+	if err := l.removeBefore(c.Seg); err != nil {
+		return err
+	}
+	// When everything is consumed, continue in a new segment: create it,
+	// point the cursor at it, then remove the consumed one.
+	last := l.segs[len(l.segs)-1]
+	if len(l.segs) == 1 && c.Seg == last && c.Off == l.sizes[last] && c.Off > 0 {
+		next := last + 1
+		crashPoint("commit.create")
+		f, err := os.OpenFile(filepath.Join(l.dir, segName(next)), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return fmt.Errorf("wal: %w", err)
+		}
+		l.cur.Close()
+		l.cur = f
+		l.segs = append(l.segs, next)
+		l.sizes[next] = 0
+		crashPoint("commit.move")
+		if err := l.writeCursor(Cursor{Seg: next}); err != nil {
+			return err
+		}
+		crashPoint("commit.remove")
+		if err := l.removeBefore(next); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCursor persists c.
+func (l *Log) writeCursor(c Cursor) error {
 	var b [20]byte
 	binary.LittleEndian.PutUint64(b[:8], c.Seg)
 	binary.LittleEndian.PutUint64(b[8:16], uint64(c.Off))
@@ -353,7 +443,12 @@ func (l *Log) Commit(c Cursor) error {
 		return fmt.Errorf("wal: %w", err)
 	}
 	l.cursor = c
-	for len(l.segs) > 1 && l.segs[0] < c.Seg {
+	return nil
+}
+
+// removeBefore removes the segments before seg, keeping the last one.
+func (l *Log) removeBefore(seg uint64) error {
+	for len(l.segs) > 1 && l.segs[0] < seg {
 		n := l.segs[0]
 		if err := os.Remove(filepath.Join(l.dir, segName(n))); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("wal: %w", err)
@@ -361,19 +456,6 @@ func (l *Log) Commit(c Cursor) error {
 		l.total -= l.sizes[n]
 		delete(l.sizes, n)
 		l.segs = l.segs[1:]
-	}
-	// When everything is consumed, start afresh so the disk is freed.
-	last := l.segs[len(l.segs)-1]
-	if len(l.segs) == 1 && c.Seg == last && c.Off == l.sizes[last] && c.Off > 0 {
-		if err := l.cur.Truncate(0); err == nil {
-			l.cur.Seek(0, io.SeekStart)
-			l.total -= l.sizes[last]
-			l.sizes[last] = 0
-			l.cursor = Cursor{Seg: last}
-			binary.LittleEndian.PutUint64(b[8:16], 0)
-			binary.LittleEndian.PutUint32(b[16:], crc32.Checksum(b[:16], castagnoli))
-			l.cursorFile.WriteAt(b[:], 0)
-		}
 	}
 	return nil
 }
