@@ -4,11 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/kefuai/kefu/analytics"
+	"github.com/kefuai/kefu/channel"
+	"github.com/kefuai/kefu/channel/httpapi"
 	"github.com/kefuai/kefu/dialogue"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -111,4 +117,50 @@ func TestHealthReportsStuckEvents(t *testing.T) {
 	now.Add(int64(5 * time.Minute))
 	err := env.bot.Health(context.Background())
 	assert.ErrorIs(t, err, ErrUnhealthy)
+}
+
+// A message sent again with the same ID gets the reply it got the first
+// time, and its turn does not run again.
+func TestRetriedMessageRunsOnce(t *testing.T) {
+	store := dialogue.NewMemoryStore(dialogue.MemoryOptions{})
+	env := newTestBot(t, store)
+	ctx := context.Background()
+	send := func(id, text string) channel.Reply {
+		t.Helper()
+		r, err := env.bot.Handle(ctx, channel.Message{ID: id, SessionID: "i1", UserID: "u", Text: text})
+		require.NoError(t, err)
+		return r
+	}
+	send("m1", "我要退货")
+	first := send("m2", "DD2025030501")
+	again := send("m2", "DD2025030501")
+	assert.Equal(t, first, again, "the same reply")
+	raw, err := store.Get(ctx, stateKey("i1"))
+	require.NoError(t, err)
+	var st sessionState
+	require.NoError(t, json.Unmarshal(raw, &st))
+	assert.Equal(t, 2, st.Turns, "the retried turn did not run")
+	assert.Equal(t, "DD2025030501", st.Dialogue.Slots["order_id"].Text)
+
+	// Over the JSON API, with the client's message ID.
+	srv := httptest.NewServer(httpapi.New(env.bot, httpapi.Options{}))
+	defer srv.Close()
+	post := func(body string) string {
+		res, err := http.Post(srv.URL+httpapi.Path, "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, res.StatusCode, string(b))
+		return string(b)
+	}
+	a := post(`{"session_id":"i2","message_id":"x-1","text":"我要退货"}`)
+	b := post(`{"session_id":"i2","message_id":"x-1","text":"我要退货"}`)
+	assert.Equal(t, a, b)
+	raw, err = store.Get(ctx, stateKey("i2"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &st))
+	assert.Equal(t, 1, st.Turns)
+	_, err = env.bot.Handle(ctx, channel.Message{ID: "bad id", SessionID: "i3", Text: "你好"})
+	assert.ErrorIs(t, err, channel.ErrInvalidID)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -124,6 +125,45 @@ type sessionState struct {
 	// HumanOffered records that the bot offered a person: a yes to the
 	// offer ("好的", "yes please") hands off.
 	HumanOffered bool `json:"human_offered,omitempty"`
+	// Recent holds the replies to the last messages, by message ID, so
+	// that a message sent again (a client retrying after a timeout or a
+	// lost connection) gets the same reply without its turn running twice.
+	Recent []recentTurn `json:"recent,omitempty"`
+}
+
+// recentTurn is a message's ID and the reply it got.
+type recentTurn struct {
+	ID    string        `json:"id"`
+	Reply channel.Reply `json:"reply"`
+}
+
+// maxRecent bounds sessionState.Recent: retries come for the last
+// messages, and a session record stays small.
+const maxRecent = 2
+
+// replayed returns the reply already given to message id, if any.
+func (st *sessionState) replayed(id string) (channel.Reply, bool) {
+	if id == "" {
+		return channel.Reply{}, false
+	}
+	for _, r := range st.Recent {
+		if r.ID == id {
+			return r.Reply, true
+		}
+	}
+	return channel.Reply{}, false
+}
+
+// remember keeps the reply to message id for a retry.
+func (st *sessionState) remember(id string, r channel.Reply) {
+	if id == "" {
+		return
+	}
+	r.Explanation = nil
+	st.Recent = append(st.Recent, recentTurn{ID: id, Reply: r})
+	if n := len(st.Recent); n > maxRecent {
+		st.Recent = slices.Delete(st.Recent, 0, n-maxRecent)
+	}
 }
 
 // stateKey is the key of a session's record in the session store, apart
@@ -162,11 +202,17 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 			}
 		}
 		t.st = &st
+		if r, ok := st.replayed(msg.ID); ok {
+			// The message was answered already: the same reply, and
+			// nothing runs or changes.
+			reply, t.replay = r, true
+			return old, nil
+		}
 		if st.Started.IsZero() || st.Ended || now.Sub(st.Last) >= b.hooks.idle {
 			// A new session: the first, or the next after one ended. A flow
 			// left waiting is the engine's to expire, with a word to the
 			// customer.
-			st = sessionState{Started: now, Dialogue: st.Dialogue}
+			st = sessionState{Started: now, Dialogue: st.Dialogue, Recent: st.Recent}
 			t.started = true
 		}
 		if t.rating > 0 && !st.RatingAsked {
@@ -183,15 +229,19 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 		}
 		st.Last = now
 		st.Turns++
+		if t.res.Intent != "" && !t.res.OutOfScope {
+			reply.Intent = &channel.Intent{Name: t.res.Intent, Confidence: t.res.Confidence}
+		}
+		st.remember(msg.ID, reply)
 		return json.Marshal(&st)
 	})
 	if err != nil {
 		return channel.Reply{}, unavailable(err)
 	}
-	t.sendTickets(ctx)
-	if t.res.Intent != "" && !t.res.OutOfScope {
-		reply.Intent = &channel.Intent{Name: t.res.Intent, Confidence: t.res.Confidence}
+	if t.replay {
+		return reply, nil
 	}
+	t.sendTickets(ctx)
 	if msg.Explain {
 		reply.Explanation = t.explain(ctx)
 	}
@@ -247,6 +297,7 @@ type turnCtx struct {
 	answered *kb.Hit
 	fellBack bool
 	tickets  []Ticket // opened once the turn is saved
+	replay   bool     // the message was answered before: its reply again
 	inFlow   bool
 	talk     SmallTalk
 	// The flow and state the turn left the conversation in, and what it
@@ -674,6 +725,12 @@ func (t *turnCtx) sendTickets(ctx context.Context) {
 				return old, nil
 			}
 			st.Ended = true
+			for i := range st.Recent {
+				if st.Recent[i].ID == t.msg.ID {
+					st.Recent[i].Reply = *t.reply
+					st.Recent[i].Reply.Explanation = nil
+				}
+			}
 			return json.Marshal(&st)
 		})
 		if err != nil {

@@ -25,7 +25,9 @@ const (
 // a Handler should pass Validate.
 type Message struct {
 	// ID identifies the message within its channel; adapters make one up
-	// when the channel has none.
+	// when the channel has none. A message that arrives again with the
+	// same ID in the same session (a client retrying) gets the reply the
+	// first one got, and its turn does not run twice.
 	ID string
 	// SessionID identifies the conversation. The bot keeps dialogue state
 	// per session.
@@ -109,6 +111,9 @@ func (l Limits) Check(m Message) error {
 		return fmt.Errorf("%w: no session ID", ErrInvalidID)
 	}
 	if err := checkID("session", m.SessionID, maxID); err != nil {
+		return err
+	}
+	if err := checkID("message", m.ID, maxID); err != nil {
 		return err
 	}
 	return checkID("user", m.UserID, maxID)

@@ -118,6 +118,11 @@ func New(h channel.Handler, opts Options) *Handler {
 
 // Request is the body of POST /v1/messages.
 type Request struct {
+	// MessageID, when set, identifies the message: sending it again with
+	// the same ID (a retry after a timeout) returns the reply the first
+	// one got without running the turn twice. Clients that retry should
+	// set it, unique per message.
+	MessageID string            `json:"message_id,omitempty"`
 	SessionID string            `json:"session_id"`
 	UserID    string            `json:"user_id"`
 	Text      string            `json:"text"`
@@ -188,8 +193,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if req.SessionID == "" {
 		req.SessionID = wire.NewID()
 	}
+	id := req.MessageID
+	if id == "" {
+		id = wire.NewID()
+	}
 	msg := channel.Message{
-		ID:        wire.NewID(),
+		ID:        id,
 		SessionID: req.SessionID,
 		UserID:    req.UserID,
 		Channel:   h.opts.Channel,

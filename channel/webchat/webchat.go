@@ -442,8 +442,12 @@ func (cn *conn) read() error {
 // work handles the queued messages in order.
 func (cn *conn) work() {
 	for f := range cn.queue {
+		id := f.ID
+		if id == "" {
+			id = wire.NewID()
+		}
 		msg := channel.Message{
-			ID:        wire.NewID(),
+			ID:        id,
 			SessionID: cn.sid,
 			UserID:    cn.user,
 			Channel:   cn.s.opts.Channel,

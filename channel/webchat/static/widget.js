@@ -329,8 +329,17 @@
   var greeted = false;
   var started = false;
   var outbox = [];
+  var inflight = []; // sent, not yet answered: sent again after a reconnect
   var pending = 0;
   var seq = 0;
+  // Message IDs are unique across page loads: the server answers a message
+  // it has seen (same ID, same session) with the reply it gave, so one sent
+  // again after a lost connection is never handled twice.
+  var idBase = (function () {
+    var b = new Uint8Array(8);
+    (window.crypto || window.msCrypto).getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return ('0' + x.toString(16)).slice(-2); }).join('');
+  })();
 
   function setStatus(s) {
     status.textContent = T[s];
@@ -368,8 +377,11 @@
       greeted = true;
       setStatus('online');
       while (outbox.length && sock.readyState === WebSocket.OPEN) {
-        sock.send(JSON.stringify(outbox.shift()));
+        var f = outbox.shift();
+        inflight.push(f);
+        sock.send(JSON.stringify(f));
       }
+      setPending(inflight.length);
     };
     sock.onmessage = function (ev) {
       var f;
@@ -385,6 +397,9 @@
         return;
       }
       ws = null;
+      // Unanswered messages go first when the connection is back.
+      outbox = inflight.concat(outbox);
+      inflight = [];
       setPending(0);
       setStatus('offline');
       retry();
@@ -405,7 +420,11 @@
       saveSession(f.session_id);
     }
     if (f.reply_to) {
-      setPending(pending - 1);
+      var before = inflight.length;
+      inflight = inflight.filter(function (m) { return m.id !== f.reply_to; });
+      if (inflight.length < before) {
+        setPending(pending - 1);
+      }
     }
     if (f.type === 'reply') {
       addParts(f.replies, false);
@@ -429,9 +448,10 @@
       return;
     }
     addUser(shown || text);
-    var f = { type: 'message', id: 'c' + (++seq), text: text, lang: lang };
+    var f = { type: 'message', id: idBase + '-' + (++seq), text: text, lang: lang };
     setPending(pending + 1);
     if (ws && ws.readyState === WebSocket.OPEN) {
+      inflight.push(f);
       ws.send(JSON.stringify(f));
     } else {
       outbox.push(f);
