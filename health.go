@@ -6,12 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/kefuai/kefu/dialogue"
 )
 
 // ErrUnhealthy is wrapped by Health when a part the bot needs is down.
 var ErrUnhealthy = errors.New("kefu: unhealthy")
+
+// HealthTimeout bounds a health check served by HealthHandler: a store
+// that does not answer within it (a network partition) counts as down.
+const HealthTimeout = time.Second
 
 // healthKey is read from the session store to see that it answers; it is
 // never written.
@@ -21,10 +26,25 @@ const healthKey = "kefu-health-probe"
 // its session store must answer, and its events (when they have a Health
 // method, as analytics.Dispatcher has) must be delivered: a durable hook
 // stuck for longer than DispatcherOptions.StuckAfter is reported. It
-// returns an error wrapping ErrUnhealthy otherwise. Health does
+// returns an error wrapping ErrUnhealthy otherwise. A knowledge base whose
+// store is down does not make the bot unhealthy: searches run on the index
+// in memory, and edits wait (kb.Base.Health tells). Health does
 // not change anything.
 func (b *Bot) Health(ctx context.Context) error {
-	_, err := b.store.Get(ctx, healthKey)
+	// A store client may not honour ctx (a Redis client without
+	// ContextTimeoutEnabled waits for its read timeout): do not wait past
+	// ctx for it.
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.store.Get(ctx, healthKey)
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
 	if err != nil && !errors.Is(err, dialogue.ErrNotFound) {
 		return fmt.Errorf("%w: session store: %w", ErrUnhealthy, err)
 	}
@@ -43,7 +63,9 @@ func (b *Bot) HealthHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
-		if err := b.Health(r.Context()); err != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), HealthTimeout)
+		defer cancel()
+		if err := b.Health(ctx); err != nil {
 			b.log.Warn("kefu: health check failed", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			json.NewEncoder(w).Encode(map[string]string{"status": "unavailable"})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"github.com/kefuai/kefu/channel"
 	"github.com/kefuai/kefu/channel/httpapi"
 	"github.com/kefuai/kefu/dialogue"
+	"github.com/kefuai/kefu/dialogue/redisstore"
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -163,4 +166,35 @@ func TestRetriedMessageRunsOnce(t *testing.T) {
 	assert.Equal(t, 1, st.Turns)
 	_, err = env.bot.Handle(ctx, channel.Message{ID: "bad id", SessionID: "i3", Text: "你好"})
 	assert.ErrorIs(t, err, channel.ErrInvalidID)
+}
+
+// A session store that stops answering (a network partition: the
+// connection stays open, nothing comes back) makes /healthz answer 503
+// within HealthTimeout instead of hanging.
+func TestHealthUnderPartition(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	rdb := redis.NewClient(&redis.Options{Addr: ln.Addr().String(), MaxRetries: -1, ReadTimeout: time.Minute})
+	defer rdb.Close()
+	store := must(redisstore.New(rdb, redisstore.Options{}))
+	bot, err := New(WithSessionStore(store))
+	require.NoError(t, err)
+	defer bot.Close()
+	srv := httptest.NewServer(bot.HealthHandler())
+	defer srv.Close()
+	client := &http.Client{Timeout: 30 * time.Second}
+	res, err := client.Get(srv.URL)
+	require.NoError(t, err, "the health check answers although the store does not")
+	res.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
 }

@@ -170,6 +170,16 @@ func (b *Base) learnLoop(ctx context.Context) {
 	}
 }
 
+// Health reports whether the store answers, when it can tell
+// (kb/pgstore's Store has a Health method); nil otherwise: searches run on
+// the index in memory whatever the store's state.
+func (b *Base) Health(ctx context.Context) error {
+	if h, ok := b.st.(interface{ Health(context.Context) error }); ok {
+		return h.Health(ctx)
+	}
+	return nil
+}
+
 // Index returns the search index.
 func (b *Base) Index() *Index { return b.ix }
 

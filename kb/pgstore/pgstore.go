@@ -172,6 +172,14 @@ func (s *Store) migrate(ctx context.Context, schema, revIdx string) error {
 	return nil
 }
 
+// Health reports whether the database answers, within ctx.
+func (s *Store) Health(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("kb/pgstore: %w", err)
+	}
+	return nil
+}
+
 // Close stops the change listener and, if the Store was made by Open,
 // closes its pool.
 func (s *Store) Close() error {

@@ -252,8 +252,12 @@ func TestOutage(t *testing.T) {
 	require.NoError(t, err)
 	eventually(t, "entry reaches the instance behind the proxy", func() bool { return topID(t, cut, "几点营业") == "before" })
 
+	require.NoError(t, cut.Health(ctx))
 	p.setDown(true)
 	assert.Equal(t, "before", topID(t, cut, "几点营业"), "searches answer from the index during the outage")
+	hctx, hcancel := context.WithTimeout(ctx, 3*time.Second)
+	assert.Error(t, cut.Health(hctx), "Health tells the database is unreachable")
+	hcancel()
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	_, err = cut.Write(wctx, kb.Batch{Put: []kb.Entry{{ID: "lost", Question: "这条写不进去"}}})
 	cancel()
@@ -272,4 +276,5 @@ func TestOutage(t *testing.T) {
 		return err == nil
 	})
 	eventually(t, "the write reaches the other instance", func() bool { return topID(t, direct, "开发票") == "after" })
+	assert.NoError(t, cut.Health(ctx))
 }
