@@ -71,6 +71,9 @@ const Path = "/v1/messages"
 type Options struct {
 	// MaxBodyBytes bounds a request body; 64 KiB when zero.
 	MaxBodyBytes int64
+	// BodyTimeout bounds the time a client may take to send the body, so
+	// that slow clients cannot hold connections; 10 s when zero.
+	BodyTimeout time.Duration
 	// MaxMeta bounds the entries of "meta"; 16 when zero.
 	MaxMeta int
 	// Limits bound the message; see channel.Limits.
@@ -105,6 +108,9 @@ func New(h channel.Handler, opts Options) *Handler {
 	}
 	if opts.MaxMeta <= 0 {
 		opts.MaxMeta = 16
+	}
+	if opts.BodyTimeout <= 0 {
+		opts.BodyTimeout = 10 * time.Second
 	}
 	if opts.Channel == "" {
 		opts.Channel = "http"
@@ -172,6 +178,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeInputError(w, http.StatusUnsupportedMediaType, wire.CodeMediaType)
 		return
 	}
+	// A deadline for the body; servers that cannot set one (tests'
+	// recorders) read without.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.opts.BodyTimeout))
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError

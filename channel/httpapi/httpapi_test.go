@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -400,4 +401,22 @@ func TestDecodeRequestError(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "hi", req.Text)
 	assert.Equal(t, "s1", req.SessionID)
+}
+
+// A client that sends its body too slowly is cut off, so that slow clients
+// cannot hold the server's connections.
+func TestSlowBody(t *testing.T) {
+	srv := httptest.NewServer(httpapi.New(testbot.New(), httpapi.Options{BodyTimeout: 200 * time.Millisecond}))
+	defer srv.Close()
+	c, err := net.Dial("tcp", srv.Listener.Addr().String())
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, "POST "+httpapi.Path+" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\":")
+	require.NoError(t, err)
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	b, err := io.ReadAll(c) // the server answers and closes, or just closes
+	require.NoError(t, err, "the server ends the connection before the client's deadline")
+	if len(b) > 0 {
+		assert.Contains(t, string(b), "400", "a cut-off body is a bad request")
+	}
 }

@@ -139,6 +139,10 @@ type Options struct {
 	Limits channel.Limits
 	// MaxFrameBytes bounds a frame from the client; 16 KiB when zero.
 	MaxFrameBytes int64
+	// MaxConnections bounds the open chat connections; a connection
+	// beyond it is refused with 503 before it is upgraded. 10,000 when
+	// zero.
+	MaxConnections int
 	// Rate and Burst limit the messages of one connection per second and
 	// at once; 1 and 5 when zero.
 	Rate  float64
@@ -181,10 +185,14 @@ type Server struct {
 	mu     sync.Mutex
 	closed bool
 	conns  sync.WaitGroup
+	open   int // connections being served, under mu
 }
 
 // New returns a Server that passes messages to h.
 func New(h channel.Handler, opts Options) *Server {
+	if opts.MaxConnections <= 0 {
+		opts.MaxConnections = 10000
+	}
 	if opts.MaxFrameBytes <= 0 {
 		opts.MaxFrameBytes = 16 << 10
 	}
@@ -299,9 +307,21 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "webchat: server shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	if s.open >= s.opts.MaxConnections {
+		s.mu.Unlock()
+		s.opts.Logger.Warn("webchat: too many connections", "limit", s.opts.MaxConnections)
+		http.Error(w, "webchat: too many connections", http.StatusServiceUnavailable)
+		return
+	}
+	s.open++
 	s.conns.Add(1)
 	s.mu.Unlock()
-	defer s.conns.Done()
+	defer func() {
+		s.mu.Lock()
+		s.open--
+		s.mu.Unlock()
+		s.conns.Done()
+	}()
 
 	var userID string
 	if s.opts.Identify != nil {

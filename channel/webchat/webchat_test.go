@@ -492,3 +492,26 @@ func TestBusyLanguage(t *testing.T) {
 	}
 	t.Fatal("the second message was not refused")
 }
+
+// Connections beyond MaxConnections are refused before the upgrade, and a
+// place freed is taken again.
+func TestMaxConnections(t *testing.T) {
+	_, srv := newServer(t, testbot.New(), webchat.Options{MaxConnections: 1})
+	first := dial(t, srv, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, res, err := websocket.Dial(ctx, srv.URL+"/ws", nil)
+	require.Error(t, err)
+	require.NotNil(t, res)
+	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+
+	first.c.Close(websocket.StatusNormalClosure, "")
+	require.Eventually(t, func() bool {
+		c, _, err := websocket.Dial(ctx, srv.URL+"/ws", nil)
+		if err != nil {
+			return false
+		}
+		c.CloseNow()
+		return true
+	}, 5*time.Second, 20*time.Millisecond)
+}

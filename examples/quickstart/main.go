@@ -89,6 +89,7 @@ type config struct {
 	handoffURL, handoffSecret string
 	retention                 time.Duration
 	explain                   bool
+	maxConns                  int
 
 	// For tests: the transcripts' store instead of the default, and the
 	// clock.
@@ -106,6 +107,7 @@ func main() {
 	flag.StringVar(&cfg.redis, "redis", "", "Redis URL (redis://host:6379/0) for the sessions, shared by several instances")
 	flag.StringVar(&cfg.postgres, "postgres", "", "PostgreSQL URL for the knowledge base, transcripts and audit log, shared by several instances")
 	verbose := flag.Bool("v", false, "log every error at debug level")
+	flag.IntVar(&cfg.maxConns, "max-conns", 4000, "connections served at once; more are refused")
 	flag.StringVar(&cfg.adminToken, "admin-token", os.Getenv("KEFU_ADMIN_TOKEN"), "bearer token of the admin API (off when empty)")
 	flag.StringVar(&cfg.tlsCert, "tls-cert", "", "TLS certificate file (PEM)")
 	flag.StringVar(&cfg.tlsKey, "tls-key", "", "TLS key file (PEM)")
@@ -322,7 +324,14 @@ func serve(ctx context.Context, start time.Time, ln net.Listener, cfg config, lo
 		ln.Close()
 		return err
 	}
-	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	// Limits against slow and idle clients: headers within 5 s and 16 KiB,
+	// idle keep-alive connections closed after 2 minutes, and at most
+	// maxConns connections at once (the JSON API bounds the time a body
+	// may take, the web chat its connections).
+	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
+	if cfg.maxConns > 0 {
+		ln = channel.LimitListener(ln, cfg.maxConns)
+	}
 	errc := make(chan error, 1)
 	scheme := "http"
 	if cfg.tlsCert != "" || cfg.tlsKey != "" {
