@@ -74,6 +74,9 @@ type Options struct {
 	// BodyTimeout bounds the time a client may take to send the body, so
 	// that slow clients cannot hold connections; 10 s when zero.
 	BodyTimeout time.Duration
+	// Clients limits requests per client address and in all, before any
+	// turn runs (429 rate_limited beyond them).
+	Clients channel.ClientLimits
 	// MaxMeta bounds the entries of "meta"; 16 when zero.
 	MaxMeta int
 	// Limits bound the message; see channel.Limits.
@@ -172,6 +175,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeInputError(w, http.StatusMethodNotAllowed, wire.CodeMethod)
+		return
+	}
+	if ok, wait, _ := h.opts.Clients.Allow(r); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		writeInputError(w, http.StatusTooManyRequests, wire.CodeRateLimited)
 		return
 	}
 	if !jsonContent(r.Header.Get("Content-Type")) {

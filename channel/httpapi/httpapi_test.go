@@ -420,3 +420,20 @@ func TestSlowBody(t *testing.T) {
 		assert.Contains(t, string(b), "400", "a cut-off body is a bad request")
 	}
 }
+
+// A client that makes up a new session for every request is limited by
+// its address all the same.
+func TestPerAddressLimit(t *testing.T) {
+	url := newServer(t, testbot.New(), httpapi.Options{Clients: channel.ClientLimits{
+		PerAddress: channel.NewLimiter(channel.LimiterOptions{Rate: 0.01, Burst: 2}),
+	}})
+	for i := range 2 {
+		r := send(t, http.DefaultClient, url, httpapi.Request{SessionID: fmt.Sprint("fresh-", i), Text: "你好"})
+		assert.Equal(t, http.StatusOK, r.status, r.raw)
+	}
+	r := send(t, http.DefaultClient, url, httpapi.Request{SessionID: "fresh-3", Text: "你好"})
+	assert.Equal(t, http.StatusTooManyRequests, r.status)
+	require.NotNil(t, r.resp.Error)
+	assert.Equal(t, "rate_limited", r.resp.Error.Code)
+	assert.NotEmpty(t, r.header.Get("Retry-After"))
+}

@@ -91,7 +91,9 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -143,6 +145,10 @@ type Options struct {
 	// beyond it is refused with 503 before it is upgraded. 10,000 when
 	// zero.
 	MaxConnections int
+	// Clients limits connections and messages per client address and in
+	// all, whatever sessions clients claim (429 for a connection, a
+	// rate_limited frame for a message).
+	Clients channel.ClientLimits
 	// Rate and Burst limit the messages of one connection per second and
 	// at once; 1 and 5 when zero.
 	Rate  float64
@@ -307,6 +313,13 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "webchat: server shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	allowed, wait, addr := s.opts.Clients.Allow(r)
+	if !allowed {
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		http.Error(w, "webchat: too many requests", http.StatusTooManyRequests)
+		return
+	}
 	if s.open >= s.opts.MaxConnections {
 		s.mu.Unlock()
 		s.opts.Logger.Warn("webchat: too many connections", "limit", s.opts.MaxConnections)
@@ -346,7 +359,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if !validTag(l) {
 		l = ""
 	}
-	cn := &conn{s: s, c: c, sid: sid, user: userID, lang: l, queue: make(chan inFrame, s.opts.QueueSize),
+	cn := &conn{s: s, c: c, sid: sid, user: userID, lang: l, addr: addr, queue: make(chan inFrame, s.opts.QueueSize),
 		limit: channel.NewLimiter(channel.LimiterOptions{Rate: s.opts.Rate, Burst: s.opts.Burst})}
 	cn.run(q.Get("greet") == "1")
 }
@@ -358,6 +371,7 @@ type conn struct {
 	sid   string
 	user  string
 	lang  string // the customer's language, from the URL; "" when unknown
+	addr  string // the client's address, for ClientLimits
 	queue chan inFrame
 	limit *channel.Limiter
 	ctx   context.Context // ends when the connection does
@@ -438,7 +452,7 @@ func (cn *conn) read() error {
 			}
 			continue
 		}
-		if ok, _ := cn.limit.Allow(""); ok {
+		if ok, _ := cn.limit.Allow(""); ok && cn.allowAddress() {
 			select {
 			case cn.queue <- f:
 				refused = 0
@@ -596,4 +610,11 @@ func clip(id string) string {
 		return ""
 	}
 	return id
+}
+
+// allowAddress reports whether the client's address may send another
+// message under Options.Clients.
+func (cn *conn) allowAddress() bool {
+	ok, _ := cn.s.opts.Clients.AllowAddress(cn.addr)
+	return ok
 }

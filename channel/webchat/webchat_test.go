@@ -515,3 +515,17 @@ func TestMaxConnections(t *testing.T) {
 		return true
 	}, 5*time.Second, 20*time.Millisecond)
 }
+
+// Connections are limited per client address.
+func TestPerAddressConnections(t *testing.T) {
+	_, srv := newServer(t, testbot.New(), webchat.Options{Clients: channel.ClientLimits{
+		PerAddress: channel.NewLimiter(channel.LimiterOptions{Rate: 0.01, Burst: 1}),
+	}})
+	dial(t, srv, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, res, err := websocket.Dial(ctx, srv.URL+"/ws", nil)
+	require.Error(t, err)
+	require.NotNil(t, res)
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+}

@@ -90,6 +90,7 @@ type config struct {
 	retention                 time.Duration
 	explain                   bool
 	maxConns                  int
+	addrRate                  float64
 
 	// For tests: the transcripts' store instead of the default, and the
 	// clock.
@@ -108,6 +109,7 @@ func main() {
 	flag.StringVar(&cfg.postgres, "postgres", "", "PostgreSQL URL for the knowledge base, transcripts and audit log, shared by several instances")
 	verbose := flag.Bool("v", false, "log every error at debug level")
 	flag.IntVar(&cfg.maxConns, "max-conns", 4000, "connections served at once; more are refused")
+	flag.Float64Var(&cfg.addrRate, "address-rate", 20, "messages and chat connections a second from one client address, whatever sessions it claims (0: no limit)")
 	flag.StringVar(&cfg.adminToken, "admin-token", os.Getenv("KEFU_ADMIN_TOKEN"), "bearer token of the admin API (off when empty)")
 	flag.StringVar(&cfg.tlsCert, "tls-cert", "", "TLS certificate file (PEM)")
 	flag.StringVar(&cfg.tlsKey, "tls-key", "", "TLS key file (PEM)")
@@ -237,14 +239,19 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		}
 		handler = channel.Chain(handler, webhook.Handoff(a.sender, webhook.NewRecorder(webhook.RecorderOptions{})))
 	}
+	var clients channel.ClientLimits
+	if cfg.addrRate > 0 {
+		clients.PerAddress = channel.NewLimiter(channel.LimiterOptions{Rate: cfg.addrRate, Burst: int(2 * cfg.addrRate)})
+	}
 	chat := webchat.New(handler, webchat.Options{
+		Clients:   clients,
 		Greeting:  f.Greetings["zh"], // for languages other than Chinese and English
 		Greetings: f.Greetings,
 		Logger:    log,
 	})
 	a.chat = chat
 	mux := http.NewServeMux()
-	mux.Handle(httpapi.Path, httpapi.New(handler, httpapi.Options{Logger: log, Explain: cfg.explain}))
+	mux.Handle(httpapi.Path, httpapi.New(handler, httpapi.Options{Logger: log, Explain: cfg.explain, Clients: clients}))
 	mux.Handle("/healthz", b.HealthHandler())
 	mux.Handle("/metrics", promhttp.HandlerFor(b.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("/v1/ratings", analytics.RatingHandler(b.Events, analytics.RatingOptions{}))
