@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
@@ -37,10 +38,26 @@ func openServers(ctx context.Context, cfg config) (*servers, error) {
 		if err != nil {
 			return nil, fmt.Errorf("-redis: %w", err)
 		}
+		// Every call ends with its context, and none waits for long on
+		// a server that does not answer (a partition): a turn fails fast
+		// with 503 instead of hanging.
+		ro.ContextTimeoutEnabled = true
+		ro.DialTimeout = 2 * time.Second
+		ro.ReadTimeout = 2 * time.Second
+		ro.WriteTimeout = 2 * time.Second
+		ro.PoolTimeout = 2 * time.Second
 		s.rdb = redis.NewClient(ro)
 	}
 	if cfg.postgres != "" {
-		pool, err := pgxpool.New(ctx, cfg.postgres)
+		pc, err := pgxpool.ParseConfig(cfg.postgres)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("-postgres: %w", err)
+		}
+		if pc.ConnConfig.ConnectTimeout == 0 {
+			pc.ConnConfig.ConnectTimeout = 2 * time.Second
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, pc)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("-postgres: %w", err)
