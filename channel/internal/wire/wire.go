@@ -95,7 +95,7 @@ func InputMessage(code string) string {
 	case CodeInvalidUTF8:
 		return "消息含有无效字符（非 UTF-8）/ The text is not valid UTF-8."
 	case CodeInvalidID:
-		return "会话或用户 ID 无效 / The session or user ID is invalid."
+		return "会话、用户或消息 ID 无效 / The session, user or message ID is invalid."
 	case CodeNotFound:
 		return "没有这个接口 / No such endpoint."
 	case CodeMethod:
