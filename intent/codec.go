@@ -10,7 +10,6 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
-	"math"
 	"os"
 
 	"github.com/kefuai/kefu/internal/learn"
@@ -82,16 +81,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	writeU32(bw, uint32(len(hb)))
 	bw.Write(hb)
 	for _, v := range m.ens.Views {
-		for _, x := range v.Vocab.Hashes() {
-			var b [8]byte
-			binary.LittleEndian.PutUint64(b[:], x)
-			bw.Write(b[:])
-		}
-		writeFloats(bw, v.Vocab.IDF())
-		writeFloats(bw, v.Net.E)
-		writeFloats(bw, v.Net.B1)
-		writeFloats(bw, v.Net.W)
-		writeFloats(bw, v.Net.B2)
+		v.WriteArrays(bw)
 	}
 	if err := bw.Flush(); err != nil {
 		return cw.n, err
@@ -217,27 +207,9 @@ func Load(r io.Reader) (*Model, error) {
 		if d < 0 || d > 1<<26 || hid <= 0 || hid > 1<<14 || int64(d)*int64(hid) > 1<<31 || k > 1<<20 {
 			return nil, bad("view dimensions %d×%d×%d", d, hid, k)
 		}
-		// Grow as data arrives: the header is checked, not trusted.
-		hashes := make([]uint64, 0, min(d, 1<<20))
-		for range d {
-			var b [8]byte
-			if _, err := io.ReadFull(br, b[:]); err != nil {
-				return nil, bad("truncated vocabulary")
-			}
-			hashes = append(hashes, binary.LittleEndian.Uint64(b[:]))
-		}
-		idf, err := readFloats(br, d)
+		hashes, idf, net, err := learn.ReadViewArrays(br, d, hid, k)
 		if err != nil {
-			return nil, bad("truncated weights")
-		}
-		net := &learn.MLP{D: d, H: hid, K: k}
-		for _, dst := range []struct {
-			p *[]float32
-			n int
-		}{{&net.E, d * hid}, {&net.B1, hid}, {&net.W, hid * k}, {&net.B2, k}} {
-			if *dst.p, err = readFloats(br, dst.n); err != nil {
-				return nil, bad("truncated weights")
-			}
+			return nil, bad("%v", err)
 		}
 		fc := vh.Features
 		if vh.Subwords {
@@ -303,33 +275,4 @@ func readU32(r io.Reader) (uint32, error) {
 		return 0, err
 	}
 	return binary.LittleEndian.Uint32(b[:]), nil
-}
-
-func writeFloats(w io.Writer, xs []float32) {
-	var buf [4096]byte
-	for len(xs) > 0 {
-		n := min(len(xs), len(buf)/4)
-		for i, x := range xs[:n] {
-			binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(x))
-		}
-		w.Write(buf[:4*n])
-		xs = xs[n:]
-	}
-}
-
-func readFloats(r io.Reader, n int) ([]float32, error) {
-	// Sizes come from the header, checked but not trusted: grow past 64 MB
-	// only as data actually arrives.
-	out := make([]float32, 0, min(n, 1<<24))
-	var buf [4096]byte
-	for len(out) < n {
-		m := min(n-len(out), len(buf)/4)
-		if _, err := io.ReadFull(r, buf[:4*m]); err != nil {
-			return nil, err
-		}
-		for i := range m {
-			out = append(out, math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:])))
-		}
-	}
-	return out, nil
 }

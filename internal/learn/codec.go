@@ -65,16 +65,7 @@ func (e *Ensemble) WriteTo(w io.Writer) (int64, error) {
 	bw.Write(b[:4])
 	bw.Write(hb)
 	for _, v := range e.Views {
-		for _, x := range v.Vocab.Hashes() {
-			binary.LittleEndian.PutUint64(b[:], x)
-			bw.Write(b[:])
-		}
-		for _, a := range [][]float32{v.Vocab.IDF(), v.Net.E, v.Net.B1, v.Net.W, v.Net.B2} {
-			for _, f := range a {
-				binary.LittleEndian.PutUint32(b[:4], math.Float32bits(f))
-				bw.Write(b[:4])
-			}
-		}
+		v.WriteArrays(bw)
 	}
 	if err := bw.Flush(); err != nil {
 		return cw.n, err
@@ -120,27 +111,6 @@ func ReadEnsemble(r io.Reader) (*Ensemble, error) {
 	if k < 1 || k > 1<<20 || len(h.Views) == 0 || len(h.Views) > 64 {
 		return nil, bad("%d classes, %d views", k, len(h.Views))
 	}
-	// Arrays are read in chunks, growing as data arrives: the header is
-	// checked, not trusted.
-	chunk := make([]byte, 1<<16)
-	readWords := func(n, size int, put func([]byte)) error {
-		for n > 0 {
-			c := min(n, len(chunk)/size)
-			if _, err := io.ReadFull(tr, chunk[:c*size]); err != nil {
-				return err
-			}
-			for i := 0; i < c; i++ {
-				put(chunk[i*size : (i+1)*size])
-			}
-			n -= c
-		}
-		return nil
-	}
-	readFloats := func(n int) ([]float32, error) {
-		out := make([]float32, 0, min(n, 1<<20))
-		err := readWords(n, 4, func(b []byte) { out = append(out, math.Float32frombits(binary.LittleEndian.Uint32(b))) })
-		return out, err
-	}
 	e := &Ensemble{K: k}
 	type readVocab struct {
 		hashes []uint64
@@ -158,22 +128,9 @@ func ReadEnsemble(r io.Reader) (*Ensemble, error) {
 		if !okRange(fc.CharMin, fc.CharMax) || !okRange(fc.HanMin, fc.HanMax) {
 			return nil, bad("n-gram ranges %d-%d and %d-%d", fc.CharMin, fc.CharMax, fc.HanMin, fc.HanMax)
 		}
-		hashes := make([]uint64, 0, min(d, 1<<20))
-		if err := readWords(d, 8, func(b []byte) { hashes = append(hashes, binary.LittleEndian.Uint64(b)) }); err != nil {
-			return nil, bad("truncated vocabulary")
-		}
-		idf, err := readFloats(d)
+		hashes, idf, net, err := ReadViewArrays(tr, d, hid, k)
 		if err != nil {
-			return nil, bad("truncated weights")
-		}
-		net := &MLP{D: d, H: hid, K: k}
-		for _, dst := range []struct {
-			p *[]float32
-			n int
-		}{{&net.E, d * hid}, {&net.B1, hid}, {&net.W, hid * k}, {&net.B2, k}} {
-			if *dst.p, err = readFloats(dst.n); err != nil {
-				return nil, bad("truncated weights")
-			}
+			return nil, bad("%v", err)
 		}
 		// Views with the same features shared one vocabulary when trained;
 		// they share it again.
@@ -210,4 +167,74 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// WriteArrays writes the view's vocabulary and network, little-endian:
+// the feature hashes, the IDF weights, then the network's E, B1, W and B2.
+// Errors are the writer's to keep (a bufio.Writer reports them at Flush).
+func (v *View) WriteArrays(w io.Writer) {
+	var buf [4096]byte
+	hashes := v.Vocab.Hashes()
+	for len(hashes) > 0 {
+		n := min(len(hashes), len(buf)/8)
+		for i, x := range hashes[:n] {
+			binary.LittleEndian.PutUint64(buf[8*i:], x)
+		}
+		w.Write(buf[:8*n])
+		hashes = hashes[n:]
+	}
+	for _, xs := range [][]float32{v.Vocab.IDF(), v.Net.E, v.Net.B1, v.Net.W, v.Net.B2} {
+		for len(xs) > 0 {
+			n := min(len(xs), len(buf)/4)
+			for i, x := range xs[:n] {
+				binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(x))
+			}
+			w.Write(buf[:4*n])
+			xs = xs[n:]
+		}
+	}
+}
+
+// ReadViewArrays reads what WriteArrays wrote for a view of d columns,
+// hid hidden units and k classes. Buffers grow as data arrives: sizes come
+// from a file's header, checked but not trusted. It fails with a message
+// naming what was cut short.
+func ReadViewArrays(r io.Reader, d, hid, k int) (hashes []uint64, idf []float32, net *MLP, err error) {
+	var buf [4096]byte
+	hashes = make([]uint64, 0, min(d, 1<<20))
+	for len(hashes) < d {
+		n := min(d-len(hashes), len(buf)/8)
+		if _, err := io.ReadFull(r, buf[:8*n]); err != nil {
+			return nil, nil, nil, errors.New("truncated vocabulary")
+		}
+		for i := range n {
+			hashes = append(hashes, binary.LittleEndian.Uint64(buf[8*i:]))
+		}
+	}
+	floats := func(n int) ([]float32, error) {
+		out := make([]float32, 0, min(n, 1<<24))
+		for len(out) < n {
+			m := min(n-len(out), len(buf)/4)
+			if _, err := io.ReadFull(r, buf[:4*m]); err != nil {
+				return nil, errors.New("truncated weights")
+			}
+			for i := range m {
+				out = append(out, math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:])))
+			}
+		}
+		return out, nil
+	}
+	if idf, err = floats(d); err != nil {
+		return nil, nil, nil, err
+	}
+	net = &MLP{D: d, H: hid, K: k}
+	for _, dst := range []struct {
+		p *[]float32
+		n int
+	}{{&net.E, d * hid}, {&net.B1, hid}, {&net.W, hid * k}, {&net.B2, k}} {
+		if *dst.p, err = floats(dst.n); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return hashes, idf, net, nil
 }
