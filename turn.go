@@ -192,6 +192,7 @@ func (b *Bot) turn(ctx context.Context, msg channel.Message) (channel.Reply, err
 	// The bot's session state is updated around the whole turn, so turns
 	// of one session run one at a time, whichever instance receives them.
 	err := b.store.Update(ctx, stateKey(msg.SessionID), 2*b.hooks.idle, func(old []byte) ([]byte, error) {
+		t.old = old
 		var st sessionState
 		if old != nil {
 			if err := json.Unmarshal(old, &st); err != nil {
@@ -298,6 +299,7 @@ type turnCtx struct {
 	fellBack bool
 	tickets  []Ticket // opened once the turn is saved
 	replay   bool     // the message was answered before: its reply again
+	old      []byte   // the session record as stored before the turn
 	inFlow   bool
 	talk     SmallTalk
 	// The flow and state the turn left the conversation in, and what it
@@ -398,17 +400,15 @@ func (t *turnCtx) dialogue(ctx context.Context) (bool, string, error) {
 	if t.st.Dialogue == nil {
 		t.st.Dialogue = &dialogue.Session{ID: t.msg.SessionID}
 	}
-	before, err := json.Marshal(t.st.Dialogue)
-	if err != nil {
-		return false, "", err
-	}
 	actions, err := t.p.engine.Advance(ctx, t.st.Dialogue, in)
 	if err != nil {
 		// The turn's dialogue changes are undone, as a failed Step leaves
-		// its session.
-		restored := &dialogue.Session{}
-		if json.Unmarshal(before, restored) == nil {
-			t.st.Dialogue = restored
+		// its session: the stored record still holds the session as it was.
+		var prev sessionState
+		if t.old != nil && json.Unmarshal(t.old, &prev) == nil {
+			t.st.Dialogue = prev.Dialogue
+		} else {
+			t.st.Dialogue = nil
 		}
 		var ce *dialogue.CallError
 		if errors.As(err, &ce) {
