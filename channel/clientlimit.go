@@ -24,17 +24,8 @@ type ClientLimits struct {
 // should wait. addr is the client address it was counted under.
 func (c ClientLimits) Allow(r *http.Request) (ok bool, retryAfter time.Duration, addr string) {
 	addr = c.address(r)
-	if c.Global != nil {
-		if ok, wait := c.Global.Allow("all"); !ok {
-			return false, wait, addr
-		}
-	}
-	if c.PerAddress != nil {
-		if ok, wait := c.PerAddress.Allow(addr); !ok {
-			return false, wait, addr
-		}
-	}
-	return true, 0, addr
+	ok, retryAfter = c.AllowAddress(addr)
+	return ok, retryAfter, addr
 }
 
 // AllowAddress is Allow for a client already known by its address (a
