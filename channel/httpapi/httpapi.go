@@ -178,7 +178,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ok, wait, _ := h.opts.Clients.Allow(r); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		w.Header().Set("Retry-After", wire.RetryAfter(wait))
 		writeInputError(w, http.StatusTooManyRequests, wire.CodeRateLimited)
 		return
 	}

@@ -91,9 +91,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -316,7 +314,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	allowed, wait, addr := s.opts.Clients.Allow(r)
 	if !allowed {
 		s.mu.Unlock()
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		w.Header().Set("Retry-After", wire.RetryAfter(wait))
 		http.Error(w, "webchat: too many requests", http.StatusTooManyRequests)
 		return
 	}
